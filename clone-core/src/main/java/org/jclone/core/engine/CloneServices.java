@@ -1,0 +1,6 @@
+package org.jclone.core.engine;
+
+import org.jclone.core.config.ConfigSource;
+
+/** Everything a clone needs from the server, bundled for the orchestration. */
+public record CloneServices(InnoDbClone innodb, ServerSessions server, ConfigSource config) {}

@@ -1,0 +1,27 @@
+package org.jclone.core.engine;
+
+/** The server services a clone needs: sessions, kill state, the backup lock, errors. */
+public interface ServerSessions {
+    /** A new server session (THD) bound to the calling thread. */
+    long startSession();
+
+    void finishSession(long thd);
+
+    boolean killed(long thd);
+
+    /** True if the backup lock was taken within {@code timeoutSeconds}. */
+    boolean acquireBackupLock(long thd, long timeoutSeconds);
+
+    void releaseBackupLock(long thd);
+
+    /** Raises an error on the calling thread's session, as my_error does. */
+    void raiseError(int code, String message);
+
+    /** The error already raised on {@code thd}: its code (0 if none). */
+    int pendingErrorCode(long thd);
+
+    /** The message of the error already raised on {@code thd}, or null. */
+    String pendingErrorMessage(long thd);
+
+    long threadId(long thd);
+}

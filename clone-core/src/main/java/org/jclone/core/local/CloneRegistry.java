@@ -1,0 +1,28 @@
+package org.jclone.core.local;
+
+import java.util.concurrent.atomic.AtomicReference;
+import org.jclone.core.error.CloneException;
+import org.jclone.core.error.MysqlError;
+
+/** One clone at a time, as MySQL's plugin allows. */
+public final class CloneRegistry {
+    public static final int MAX_CONCURRENT_CLONES = 1;
+
+    private static final AtomicReference<Object> RUNNING = new AtomicReference<>();
+
+    private CloneRegistry() {}
+
+    static void enter(Object clone) throws CloneException {
+        if (!RUNNING.compareAndSet(null, clone)) {
+            throw MysqlError.ER_CLONE_TOO_MANY_CONCURRENT_CLONES.exception(MAX_CONCURRENT_CLONES);
+        }
+    }
+
+    static void leave(Object clone) {
+        RUNNING.compareAndSet(clone, null);
+    }
+
+    public static boolean inProgress() {
+        return RUNNING.get() != null;
+    }
+}

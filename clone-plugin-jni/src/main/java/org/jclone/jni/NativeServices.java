@@ -1,0 +1,118 @@
+package org.jclone.jni;
+
+import org.jclone.core.config.ConfigSource;
+import org.jclone.core.engine.CloneCallbacks;
+import org.jclone.core.engine.CloneServices;
+import org.jclone.core.engine.InnoDbClone;
+import org.jclone.core.engine.Locator;
+import org.jclone.core.engine.ServerSessions;
+
+/** The core's view of the server, backed by the natives of mysql_clone.so. */
+final class NativeServices {
+    private NativeServices() {}
+
+    static CloneServices create() {
+        return new CloneServices(new NativeInnoDb(), new NativeSessions(), new NativeConfig());
+    }
+
+    private static final class NativeInnoDb implements InnoDbClone {
+        @Override
+        public long handlerton(long thd) {
+            return InnoDbNatives.handlerton(thd);
+        }
+
+        @Override
+        public int begin(long hton, long thd, Locator locator, int mode) {
+            return InnoDbNatives.begin(hton, thd, locator, mode);
+        }
+
+        @Override
+        public int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir) {
+            return InnoDbNatives.applyBegin(hton, thd, locator, mode, dataDir);
+        }
+
+        @Override
+        public int copy(long hton, long thd, byte[] locator, int task, CloneCallbacks callbacks, int bufferSize) {
+            return InnoDbNatives.copy(hton, thd, locator, task, callbacks, bufferSize);
+        }
+
+        @Override
+        public int apply(long hton, long thd, byte[] locator, int task, int inError, long callback) {
+            return InnoDbNatives.apply(hton, thd, locator, task, inError, callback);
+        }
+
+        @Override
+        public int ack(long hton, long thd, byte[] locator, int task, int inError, long callback) {
+            return InnoDbNatives.ack(hton, thd, locator, task, inError, callback);
+        }
+
+        @Override
+        public int end(long hton, long thd, byte[] locator, int task, int inError) {
+            return InnoDbNatives.end(hton, thd, locator, task, inError);
+        }
+
+        @Override
+        public int applyEnd(long hton, long thd, byte[] locator, int task, int inError) {
+            return InnoDbNatives.applyEnd(hton, thd, locator, task, inError);
+        }
+    }
+
+    private static final class NativeSessions implements ServerSessions {
+        @Override
+        public long startSession() {
+            return ServerNatives.startSession();
+        }
+
+        @Override
+        public void finishSession(long thd) {
+            ServerNatives.finishSession(thd);
+        }
+
+        @Override
+        public boolean killed(long thd) {
+            return ServerNatives.killed(thd);
+        }
+
+        @Override
+        public boolean acquireBackupLock(long thd, long timeoutSeconds) {
+            return ServerNatives.acquireBackupLock(thd, timeoutSeconds);
+        }
+
+        @Override
+        public void releaseBackupLock(long thd) {
+            ServerNatives.releaseBackupLock(thd);
+        }
+
+        @Override
+        public void raiseError(int code, String message) {
+            ServerNatives.raiseError(code, message);
+        }
+
+        @Override
+        public int pendingErrorCode(long thd) {
+            return ServerNatives.pendingErrorCode(thd);
+        }
+
+        @Override
+        public String pendingErrorMessage(long thd) {
+            return ServerNatives.pendingErrorMessage(thd);
+        }
+
+        @Override
+        public long threadId(long thd) {
+            return ServerNatives.threadId(thd);
+        }
+    }
+
+    private static final class NativeConfig implements ConfigSource {
+        @Override
+        public long number(String name) {
+            return ServerNatives.sysvarLong(name);
+        }
+
+        @Override
+        public String text(String name) {
+            return ServerNatives.sysvarString(name);
+        }
+    }
+}

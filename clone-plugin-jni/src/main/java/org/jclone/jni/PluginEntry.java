@@ -1,0 +1,78 @@
+package org.jclone.jni;
+
+import org.jclone.core.config.DonorList;
+import org.jclone.core.engine.CloneServices;
+import org.jclone.core.error.MysqlError;
+import org.jclone.core.local.CloneRegistry;
+import org.jclone.core.local.LocalClone;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The static methods mysql_clone.so calls. Each returns a plain value and never
+ * throws: the C++ side must not see a pending exception it has to interpret.
+ */
+public final class PluginEntry {
+    private static volatile CloneServices services;
+
+    private PluginEntry() {}
+
+    /** Starts the core; null on success, else why it cannot start. */
+    public static String start(String pluginDir) {
+        try {
+            services = NativeServices.create();
+            ServerLogAppender.connect();
+            logger().info("Clone plugin Java engine started on {} {} (plugin directory {})",
+                    System.getProperty("java.vm.name"), Runtime.version(), pluginDir);
+            return null;
+        } catch (Throwable t) {
+            ServerLogAppender.disconnect();
+            return t.toString();
+        }
+    }
+
+    /** Stops the core; called before the library is unloaded. */
+    public static void stop() {
+        try {
+            logger().info("Clone plugin Java engine stopping");
+        } catch (Throwable ignored) {
+            // Stopping must not fail on a logging problem.
+        }
+        ServerLogAppender.disconnect();
+        services = null;
+    }
+
+    /** CLONE LOCAL DATA DIRECTORY on the calling session; 0 or the error raised for the client. */
+    public static int cloneLocal(long thd, String dataDir) {
+        CloneServices current = services;
+        try {
+            return new LocalClone(current, thd, dataDir).run();
+        } catch (Throwable t) {
+            String message = MysqlError.ER_INTERNAL_ERROR.message("clone engine failure: " + t);
+            try {
+                ServerNatives.raiseError(MysqlError.ER_INTERNAL_ERROR.code(), message);
+            } catch (Throwable ignored) {
+                // Returning the code still fails the statement.
+            }
+            return MysqlError.ER_INTERNAL_ERROR.code();
+        }
+    }
+
+    /** SET GLOBAL clone_valid_donor_list: raises MySQL's error for a bad format. */
+    public static boolean validateDonorList(String value) {
+        if (DonorList.isValid(value)) {
+            return true;
+        }
+        ServerNatives.raiseError(MysqlError.ER_CLONE_SYS_CONFIG.code(), MysqlError.ER_CLONE_SYS_CONFIG.message(
+                "Invalid Format. Please enter \"<hostname1>:<port1>,...\"' with no extra space"));
+        return false;
+    }
+
+    public static boolean cloneInProgress() {
+        return CloneRegistry.inProgress();
+    }
+
+    private static Logger logger() {
+        return LoggerFactory.getLogger(PluginEntry.class);
+    }
+}

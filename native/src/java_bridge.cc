@@ -1,0 +1,236 @@
+#include "java_bridge.h"
+
+#include <atomic>
+#include <cstring>
+#include <deque>
+#include <mutex>
+
+#include "jvm.h"
+#include "natives.h"
+#include "sysvars.h"
+
+namespace jclone {
+namespace {
+
+constexpr const char *kEntryClass = "org/jclone/jni/PluginEntry";
+constexpr unsigned int kErInternalError = 1815;  // ER_INTERNAL_ERROR, "Internal error: %s"
+
+void *the_plugin = nullptr;
+JavaVM *vm = nullptr;
+std::atomic<bool> started{false};
+
+// The server's own copy of the running clone's target, valid until clone_local returns.
+std::atomic<const char *> running_clone_dir{nullptr};
+
+struct EntryPoints {
+  jclass entry = nullptr;  // global reference
+  jmethodID start = nullptr;
+  jmethodID stop = nullptr;
+  jmethodID clone_local = nullptr;
+  jmethodID validate_donor_list = nullptr;
+  jmethodID clone_in_progress = nullptr;
+} entry_points;
+
+std::string describe_and_clear(JNIEnv *env) {
+  jthrowable thrown = env->ExceptionOccurred();
+  env->ExceptionClear();
+  if (thrown == nullptr) return "unknown Java failure";
+  std::string text = "Java exception";
+  jclass object_class = env->FindClass("java/lang/Object");
+  jmethodID to_string =
+      object_class ? env->GetMethodID(object_class, "toString", "()Ljava/lang/String;") : nullptr;
+  if (to_string != nullptr) {
+    auto described = static_cast<jstring>(env->CallObjectMethod(thrown, to_string));
+    if (env->ExceptionCheck()) {
+      env->ExceptionClear();
+    } else if (described != nullptr) {
+      const char *chars = env->GetStringUTFChars(described, nullptr);
+      if (chars != nullptr) {
+        text = chars;
+        env->ReleaseStringUTFChars(described, chars);
+      }
+    }
+  }
+  env->DeleteLocalRef(thrown);
+  return text;
+}
+
+bool cache_entry_points(JNIEnv *env, std::string *error) {
+  jclass local = env->FindClass(kEntryClass);
+  if (local == nullptr) {
+    *error = std::string("cannot load the Java core class ") + kEntryClass + " (" +
+             describe_and_clear(env) + ")";
+    return false;
+  }
+  entry_points.entry = static_cast<jclass>(env->NewGlobalRef(local));
+  env->DeleteLocalRef(local);
+  struct Lookup {
+    jmethodID *id;
+    const char *name;
+    const char *signature;
+  } lookups[] = {
+      {&entry_points.start, "start", "(Ljava/lang/String;)Ljava/lang/String;"},
+      {&entry_points.stop, "stop", "()V"},
+      {&entry_points.clone_local, "cloneLocal", "(JLjava/lang/String;)I"},
+      {&entry_points.validate_donor_list, "validateDonorList", "(Ljava/lang/String;)Z"},
+      {&entry_points.clone_in_progress, "cloneInProgress", "()Z"},
+  };
+  for (auto &lookup : lookups) {
+    *lookup.id = env->GetStaticMethodID(entry_points.entry, lookup.name, lookup.signature);
+    if (*lookup.id == nullptr) {
+      *error = std::string("the Java core has no method ") + kEntryClass + "." + lookup.name +
+               lookup.signature + " (" + describe_and_clear(env) + ")";
+      return false;
+    }
+  }
+  return true;
+}
+
+void forget_entry_points(JNIEnv *env) {
+  if (entry_points.entry != nullptr) env->DeleteGlobalRef(entry_points.entry);
+  entry_points = EntryPoints{};
+}
+
+}  // namespace
+
+void **plugin_handle() { return &the_plugin; }
+JavaVM *java_vm() { return vm; }
+
+void log_line(plugin_log_level level, const std::string &line) {
+  my_plugin_log_message(&the_plugin, level, "%s", line.c_str());
+}
+
+bool clear_pending_exception(JNIEnv *env, const char *where) {
+  if (!env->ExceptionCheck()) return false;
+  log_line(MY_ERROR_LEVEL, std::string(where) + ": " + describe_and_clear(env));
+  return true;
+}
+
+bool java_start(void *plugin, const std::string &plugin_dir, std::string *error) {
+  the_plugin = plugin;
+  JvmSettings settings;
+  if (const char *home = java_home_setting(); home != nullptr) settings.java_home = home;
+  if (const char *path = java_class_path_setting(); path != nullptr && *path != '\0') {
+    settings.class_path = path;
+  } else {
+    settings.class_path = plugin_dir + "/mysql_clone.jar";
+  }
+  if (const char *options = java_options_setting(); options != nullptr) {
+    settings.options = options;
+  }
+
+  std::string home;
+  vm = jvm_acquire(settings, &home, error);
+  if (vm == nullptr) return false;
+  publish_java_home(home);
+  publish_java_class_path(settings.class_path);
+
+  AttachedThread thread(vm, "mysql-clone-init");
+  JNIEnv *env = thread.env();
+  if (env == nullptr) {
+    *error = "cannot attach the installing thread to the JVM";
+    return false;
+  }
+  if (!cache_entry_points(env, error) || !register_natives(env, error)) {
+    *error += " (class path: " + settings.class_path + ")";
+    unregister_natives(env);
+    forget_entry_points(env);
+    return false;
+  }
+  jstring dir = env->NewStringUTF(plugin_dir.c_str());
+  auto failure =
+      static_cast<jstring>(env->CallStaticObjectMethod(entry_points.entry, entry_points.start, dir));
+  env->DeleteLocalRef(dir);
+  if (env->ExceptionCheck()) {
+    *error = "the Java core failed to start: " + describe_and_clear(env);
+  } else if (failure != nullptr) {
+    const char *chars = env->GetStringUTFChars(failure, nullptr);
+    *error = std::string("the Java core failed to start: ") + (chars ? chars : "?");
+    if (chars) env->ReleaseStringUTFChars(failure, chars);
+  }
+  if (!error->empty()) {
+    unregister_natives(env);
+    forget_entry_points(env);
+    return false;
+  }
+  started = true;
+  return true;
+}
+
+void java_stop() {
+  if (!started.exchange(false)) return;
+  AttachedThread thread(vm, "mysql-clone-deinit");
+  JNIEnv *env = thread.env();
+  if (env == nullptr) return;
+  env->CallStaticVoidMethod(entry_points.entry, entry_points.stop);
+  clear_pending_exception(env, "stopping the Java core");
+  unregister_natives(env);
+  forget_entry_points(env);
+}
+
+const char *stable_data_dir(const std::string &dir) {
+  const char *running = running_clone_dir.load();
+  if (running != nullptr && dir == running) return running;
+  // Not the statement's directory (never expected): keep a copy for the process lifetime.
+  static std::mutex lock;
+  static std::deque<std::string> kept;
+  std::lock_guard<std::mutex> guard(lock);
+  kept.push_back(dir);
+  return kept.back().c_str();
+}
+
+namespace {
+// Publishes the statement's target directory for the duration of one clone.
+class RunningCloneDir {
+ public:
+  explicit RunningCloneDir(const char *dir) { running_clone_dir = dir; }
+  ~RunningCloneDir() { running_clone_dir = nullptr; }
+};
+}  // namespace
+
+int java_clone_local(THD *thd, const char *data_dir) {
+  RunningCloneDir running(data_dir);
+  AttachedThread thread(vm, "mysql-clone-local");
+  JNIEnv *env = thread.env();
+  if (env == nullptr) {
+    my_printf_error(kErInternalError, "Internal error: %s", 0,
+                    "clone: cannot attach the session thread to the JVM");
+    return static_cast<int>(kErInternalError);
+  }
+  jstring dir = env->NewStringUTF(data_dir);
+  jint result = env->CallStaticIntMethod(entry_points.entry, entry_points.clone_local,
+                                         reinterpret_cast<jlong>(thd), dir);
+  env->DeleteLocalRef(dir);
+  if (env->ExceptionCheck()) {
+    std::string text = "clone failed in the Java core: " + describe_and_clear(env);
+    log_line(MY_ERROR_LEVEL, text);
+    my_printf_error(kErInternalError, "Internal error: %s", 0, text.c_str());
+    return static_cast<int>(kErInternalError);
+  }
+  return result;
+}
+
+bool java_validate_donor_list(THD *, const char *value) {
+  AttachedThread thread(vm, "mysql-clone-sysvar");
+  JNIEnv *env = thread.env();
+  if (env == nullptr) return false;
+  jstring text = env->NewStringUTF(value);
+  jboolean valid = env->CallStaticBooleanMethod(entry_points.entry,
+                                                entry_points.validate_donor_list, text);
+  env->DeleteLocalRef(text);
+  if (clear_pending_exception(env, "checking clone_valid_donor_list")) return false;
+  return valid == JNI_TRUE;
+}
+
+bool java_clone_in_progress() {
+  if (!started) return false;
+  AttachedThread thread(vm, "mysql-clone-check");
+  JNIEnv *env = thread.env();
+  if (env == nullptr) return false;
+  jboolean running =
+      env->CallStaticBooleanMethod(entry_points.entry, entry_points.clone_in_progress);
+  if (clear_pending_exception(env, "asking whether a clone runs")) return false;
+  return running == JNI_TRUE;
+}
+
+}  // namespace jclone

@@ -1,0 +1,46 @@
+// The plugin's doorway into the Java core: starts it, stops it, and turns every
+// call into it into a plain error code. No Java exception crosses back into the
+// server, and no C++ exception leaves this layer.
+#pragma once
+
+#include <jni.h>
+
+#include <string>
+
+#include "server_abi.h"
+
+namespace jclone {
+
+// Starts (or re-attaches to) the JVM, registers the natives and starts the core.
+// On failure returns false with one line saying what is missing and where.
+bool java_start(void *plugin, const std::string &plugin_dir, std::string *error);
+
+// Stops the core and unregisters the natives, so the library can be unloaded
+// while the JVM lives on.
+void java_stop();
+
+// CLONE LOCAL DATA DIRECTORY: 0, or the MySQL error code already raised on thd.
+int java_clone_local(THD *thd, const char *data_dir);
+
+// The clone target as a pointer that stays valid for the whole clone: InnoDB
+// keeps the pointer it is given at apply begin and uses it again at apply end.
+const char *stable_data_dir(const std::string &dir);
+
+// True if the Java core accepts this clone_valid_donor_list value (it raises the error otherwise).
+bool java_validate_donor_list(THD *thd, const char *value);
+
+// True while a clone started by this plugin is running.
+bool java_clone_in_progress();
+
+// The plugin handle the server gave init, for its log function.
+void **plugin_handle();
+
+// Logs one line to the server's error log.
+void log_line(plugin_log_level level, const std::string &line);
+
+// A pending Java exception becomes a log line and is cleared; returns true if there was one.
+bool clear_pending_exception(JNIEnv *env, const char *where);
+
+JavaVM *java_vm();
+
+}  // namespace jclone

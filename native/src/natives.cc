@@ -1,0 +1,311 @@
+#include "natives.h"
+
+#include <cstring>
+#include <vector>
+
+#include "clone_callback.h"
+#include "java_bridge.h"
+#include "sysvars.h"
+
+namespace jclone {
+namespace {
+
+constexpr const char *kServerNatives = "org/jclone/jni/ServerNatives";
+constexpr const char *kInnoDbNatives = "org/jclone/jni/InnoDbNatives";
+constexpr const char *kCallbacks = "org/jclone/core/engine/CloneCallbacks";
+constexpr const char *kLocator = "org/jclone/core/engine/Locator";
+
+CallbackIds callbacks;
+LocatorIds locator;
+
+THD *as_thd(jlong handle) { return reinterpret_cast<THD *>(handle); }
+handlerton *as_hton(jlong handle) { return reinterpret_cast<handlerton *>(handle); }
+
+std::string to_string(JNIEnv *env, jstring text) {
+  if (text == nullptr) return "";
+  const char *chars = env->GetStringUTFChars(text, nullptr);
+  if (chars == nullptr) return "";
+  std::string result(chars);
+  env->ReleaseStringUTFChars(text, chars);
+  return result;
+}
+
+void throw_illegal_argument(JNIEnv *env, const std::string &message) {
+  jclass type = env->FindClass("java/lang/IllegalArgumentException");
+  if (type != nullptr) env->ThrowNew(type, message.c_str());
+}
+
+// A locator's bytes, held in native memory for the duration of one InnoDB call.
+std::vector<unsigned char> to_bytes(JNIEnv *env, jbyteArray array) {
+  std::vector<unsigned char> bytes;
+  if (array == nullptr) return bytes;
+  bytes.resize(static_cast<size_t>(env->GetArrayLength(array)));
+  env->GetByteArrayRegion(array, 0, static_cast<jsize>(bytes.size()),
+                          reinterpret_cast<jbyte *>(bytes.data()));
+  return bytes;
+}
+
+jbyteArray to_array(JNIEnv *env, const unsigned char *data, unsigned int length) {
+  jbyteArray array = env->NewByteArray(static_cast<jsize>(length));
+  if (array != nullptr && length > 0) {
+    env->SetByteArrayRegion(array, 0, static_cast<jsize>(length),
+                            reinterpret_cast<const jbyte *>(data));
+  }
+  return array;
+}
+
+// ---- org.jclone.jni.ServerNatives --------------------------------------
+
+void server_log(JNIEnv *env, jclass, jint level, jstring message) {
+  log_line(static_cast<plugin_log_level>(level), to_string(env, message));
+}
+
+jlong server_sysvar_long(JNIEnv *env, jclass, jstring name) {
+  long long value = 0;
+  std::string key = to_string(env, name);
+  if (!sysvar_long(key, &value)) throw_illegal_argument(env, "no numeric variable " + key);
+  return value;
+}
+
+jstring server_sysvar_string(JNIEnv *env, jclass, jstring name) {
+  std::string value;
+  std::string key = to_string(env, name);
+  if (!sysvar_string(key, &value)) {
+    throw_illegal_argument(env, "no string variable " + key);
+    return nullptr;
+  }
+  return env->NewStringUTF(value.c_str());
+}
+
+void server_raise_error(JNIEnv *env, jclass, jint code, jstring message) {
+  my_printf_error(static_cast<unsigned int>(code), "%s", 0, to_string(env, message).c_str());
+}
+
+jint server_pending_error_code(JNIEnv *, jclass, jlong thd) {
+  unsigned int error = 0;
+  const char *message = nullptr;
+  mysql_clone_get_error(as_thd(thd), &error, &message);
+  return static_cast<jint>(error);
+}
+
+jstring server_pending_error_message(JNIEnv *env, jclass, jlong thd) {
+  unsigned int error = 0;
+  const char *message = nullptr;
+  mysql_clone_get_error(as_thd(thd), &error, &message);
+  return error != 0 && message != nullptr ? env->NewStringUTF(message) : nullptr;
+}
+
+jboolean server_killed(JNIEnv *, jclass, jlong thd) {
+  return thd_killed(as_thd(thd)) != 0 ? JNI_TRUE : JNI_FALSE;
+}
+
+jlong server_start_session(JNIEnv *, jclass) {
+  THD *thd = nullptr;
+  mysql_clone_start_statement(thd, 0, 0);
+  return reinterpret_cast<jlong>(thd);
+}
+
+void server_finish_session(JNIEnv *, jclass, jlong thd) {
+  mysql_clone_finish_statement(as_thd(thd));
+}
+
+jboolean server_acquire_backup_lock(JNIEnv *, jclass, jlong thd, jlong timeout_seconds) {
+  int failed = mysql_acquire_backup_lock(as_thd(thd), BACKUP_LOCK_SERVICE_DEFAULT,
+                                         static_cast<unsigned long>(timeout_seconds));
+  return failed == 0 ? JNI_TRUE : JNI_FALSE;
+}
+
+void server_release_backup_lock(JNIEnv *, jclass, jlong thd) {
+  mysql_release_backup_lock(as_thd(thd));
+}
+
+jlong server_thread_id(JNIEnv *, jclass, jlong thd) {
+  return static_cast<jlong>(thd_get_thread_id(as_thd(thd)));
+}
+
+// ---- org.jclone.jni.InnoDbNatives --------------------------------------
+
+jlong innodb_handlerton(JNIEnv *, jclass, jlong thd) {
+  return reinterpret_cast<jlong>(ha_resolve_by_legacy_type(as_thd(thd), DB_TYPE_INNODB));
+}
+
+// begin and apply_begin read the locator in and hand a new one back.
+template <typename Call>
+jint with_locator(JNIEnv *env, jobject holder, Call call) {
+  auto input = to_bytes(env, static_cast<jbyteArray>(env->GetObjectField(holder, locator.bytes)));
+  const unsigned char *loc = input.empty() ? nullptr : input.data();
+  unsigned int loc_len = static_cast<unsigned int>(input.size());
+  unsigned int task_id = static_cast<unsigned int>(env->GetIntField(holder, locator.task_id));
+  int error = call(loc, loc_len, task_id);
+  if (error == 0) {
+    jbyteArray output = to_array(env, loc, loc_len);
+    if (output == nullptr) return 1815;
+    env->SetObjectField(holder, locator.bytes, output);
+    env->SetIntField(holder, locator.task_id, static_cast<jint>(task_id));
+  }
+  return error;
+}
+
+jint innodb_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject holder, jint mode) {
+  return with_locator(env, holder, [&](const unsigned char *&loc, unsigned int &len,
+                                       unsigned int &task) {
+    return innodb_clone_begin(as_hton(hton), as_thd(thd), loc, len, task, HA_CLONE_HYBRID,
+                              static_cast<Ha_clone_mode>(mode));
+  });
+}
+
+jint innodb_apply_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject holder, jint mode,
+                        jstring data_dir) {
+  const char *dir = stable_data_dir(to_string(env, data_dir));
+  return with_locator(env, holder, [&](const unsigned char *&loc, unsigned int &len,
+                                       unsigned int &task) {
+    return innodb_clone_apply_begin(as_hton(hton), as_thd(thd), loc, len, task,
+                                    static_cast<Ha_clone_mode>(mode), dir);
+  });
+}
+
+jint innodb_copy(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+                 jobject handler, jint buffer_size) {
+  auto bytes = to_bytes(env, loc);
+  JavaCloneCallback callback(env, handler, static_cast<unsigned int>(buffer_size));
+  return innodb_clone_copy(as_hton(hton), as_thd(thd), bytes.data(),
+                           static_cast<unsigned int>(bytes.size()),
+                           static_cast<unsigned int>(task), &callback);
+}
+
+jint innodb_apply(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+                  jint in_error, jlong callback) {
+  auto bytes = to_bytes(env, loc);
+  return innodb_clone_apply(as_hton(hton), as_thd(thd), bytes.data(),
+                            static_cast<unsigned int>(bytes.size()),
+                            static_cast<unsigned int>(task), in_error,
+                            reinterpret_cast<Ha_clone_cbk *>(callback));
+}
+
+jint innodb_ack(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+                jint in_error, jlong callback) {
+  auto bytes = to_bytes(env, loc);
+  return innodb_clone_ack(as_hton(hton), as_thd(thd), bytes.data(),
+                          static_cast<unsigned int>(bytes.size()),
+                          static_cast<unsigned int>(task), in_error,
+                          reinterpret_cast<Ha_clone_cbk *>(callback));
+}
+
+jint innodb_end(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+                jint in_error) {
+  auto bytes = to_bytes(env, loc);
+  return innodb_clone_end(as_hton(hton), as_thd(thd), bytes.data(),
+                          static_cast<unsigned int>(bytes.size()),
+                          static_cast<unsigned int>(task), in_error);
+}
+
+jint innodb_apply_end(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+                      jint in_error) {
+  auto bytes = to_bytes(env, loc);
+  return innodb_clone_apply_end(as_hton(hton), as_thd(thd), bytes.data(),
+                                static_cast<unsigned int>(bytes.size()),
+                                static_cast<unsigned int>(task), in_error);
+}
+
+#define NATIVE(name, signature, function) \
+  { const_cast<char *>(name), const_cast<char *>(signature), reinterpret_cast<void *>(function) }
+
+const JNINativeMethod server_methods[] = {
+    NATIVE("log", "(ILjava/lang/String;)V", server_log),
+    NATIVE("sysvarLong", "(Ljava/lang/String;)J", server_sysvar_long),
+    NATIVE("sysvarString", "(Ljava/lang/String;)Ljava/lang/String;", server_sysvar_string),
+    NATIVE("raiseError", "(ILjava/lang/String;)V", server_raise_error),
+    NATIVE("pendingErrorCode", "(J)I", server_pending_error_code),
+    NATIVE("pendingErrorMessage", "(J)Ljava/lang/String;", server_pending_error_message),
+    NATIVE("killed", "(J)Z", server_killed),
+    NATIVE("startSession", "()J", server_start_session),
+    NATIVE("finishSession", "(J)V", server_finish_session),
+    NATIVE("acquireBackupLock", "(JJ)Z", server_acquire_backup_lock),
+    NATIVE("releaseBackupLock", "(J)V", server_release_backup_lock),
+    NATIVE("threadId", "(J)J", server_thread_id),
+};
+
+const JNINativeMethod innodb_methods[] = {
+    NATIVE("handlerton", "(J)J", innodb_handlerton),
+    NATIVE("begin", "(JJLorg/jclone/core/engine/Locator;I)I", innodb_begin),
+    NATIVE("applyBegin", "(JJLorg/jclone/core/engine/Locator;ILjava/lang/String;)I",
+           innodb_apply_begin),
+    NATIVE("copy", "(JJ[BILorg/jclone/core/engine/CloneCallbacks;I)I", innodb_copy),
+    NATIVE("apply", "(JJ[BIIJ)I", innodb_apply),
+    NATIVE("ack", "(JJ[BIIJ)I", innodb_ack),
+    NATIVE("end", "(JJ[BII)I", innodb_end),
+    NATIVE("applyEnd", "(JJ[BII)I", innodb_apply_end),
+};
+
+#undef NATIVE
+
+bool bind(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count,
+          std::string *error) {
+  jclass type = env->FindClass(class_name);
+  if (type == nullptr || env->RegisterNatives(type, methods, count) != JNI_OK) {
+    env->ExceptionClear();
+    *error = std::string("cannot bind the native methods of ") + class_name;
+    return false;
+  }
+  env->DeleteLocalRef(type);
+  return true;
+}
+
+bool cache_ids(JNIEnv *env, std::string *error) {
+  jclass type = env->FindClass(kCallbacks);
+  if (type == nullptr) {
+    env->ExceptionClear();
+    *error = std::string("cannot load ") + kCallbacks;
+    return false;
+  }
+  callbacks.on_file_data = env->GetMethodID(type, "onFileData", "(JIJII)I");
+  callbacks.on_buffer_data =
+      env->GetMethodID(type, "onBufferData", "(JLjava/nio/ByteBuffer;ZJ)I");
+  callbacks.on_apply_file = env->GetMethodID(type, "onApplyFile", "(JIJI)J");
+  callbacks.on_apply_buffer = env->GetMethodID(type, "onApplyBuffer", "(J)Ljava/nio/ByteBuffer;");
+  env->DeleteLocalRef(type);
+  jclass holder = env->FindClass(kLocator);
+  if (holder != nullptr) {
+    locator.bytes = env->GetFieldID(holder, "bytes", "[B");
+    locator.task_id = env->GetFieldID(holder, "taskId", "I");
+    env->DeleteLocalRef(holder);
+  }
+  if (env->ExceptionCheck() || callbacks.on_file_data == nullptr ||
+      callbacks.on_buffer_data == nullptr || callbacks.on_apply_file == nullptr ||
+      callbacks.on_apply_buffer == nullptr || locator.bytes == nullptr ||
+      locator.task_id == nullptr) {
+    env->ExceptionClear();
+    *error = std::string("the Java core's ") + kCallbacks + " or " + kLocator +
+             " does not match this library";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const CallbackIds &callback_ids() { return callbacks; }
+const LocatorIds &locator_ids() { return locator; }
+
+bool register_natives(JNIEnv *env, std::string *error) {
+  return cache_ids(env, error) &&
+         bind(env, kServerNatives, server_methods,
+              sizeof(server_methods) / sizeof(server_methods[0]), error) &&
+         bind(env, kInnoDbNatives, innodb_methods,
+              sizeof(innodb_methods) / sizeof(innodb_methods[0]), error);
+}
+
+void unregister_natives(JNIEnv *env) {
+  for (const char *name : {kServerNatives, kInnoDbNatives}) {
+    jclass type = env->FindClass(name);
+    if (type != nullptr) {
+      env->UnregisterNatives(type);
+      env->DeleteLocalRef(type);
+    }
+    env->ExceptionClear();
+  }
+  callbacks = CallbackIds{};
+  locator = LocatorIds{};
+}
+
+}  // namespace jclone

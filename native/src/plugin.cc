@@ -1,0 +1,93 @@
+// The plugin as the server sees it: one CLONE plugin named "clone" in
+// mysql_clone.so, whose work is done by the Java core.
+#include <dlfcn.h>
+
+#include <string>
+
+#include "java_bridge.h"
+#include "server_abi.h"
+#include "sysvars.h"
+
+namespace {
+
+constexpr const char *kPluginName = "clone";
+constexpr unsigned int kPluginVersion = 0x0100;
+
+// Directory of this library: the default home of the core's jars.
+std::string library_directory() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void *>(&library_directory), &info) == 0 ||
+      info.dli_fname == nullptr) {
+    return ".";
+  }
+  std::string path = info.dli_fname;
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+int clone_plugin_init(void *plugin) {
+  std::string error;
+  if (!jclone::java_start(plugin, library_directory(), &error)) {
+    my_plugin_log_message(jclone::plugin_handle(), MY_ERROR_LEVEL,
+                          "Clone plugin cannot start its Java engine: %s", error.c_str());
+    return 1;
+  }
+  // Registering the clone handler last lets the server's own refusals apply,
+  // such as "Cannot install during upgrade".
+  int rc = clone_handle_create(kPluginName);
+  if (rc != 0) {
+    jclone::java_stop();
+    return rc;
+  }
+  return 0;
+}
+
+int clone_plugin_check_uninstall(void *plugin) {
+  if (jclone::java_clone_in_progress()) {
+    my_printf_error(1883 /* ER_PLUGIN_CANNOT_BE_UNINSTALLED */,
+                    "Plugin '%s' cannot be uninstalled now. %s", 0, kPluginName,
+                    "Clone in progress");
+    return 1;
+  }
+  return clone_handle_check_drop(plugin);
+}
+
+int clone_plugin_deinit(void *) {
+  clone_handle_drop();
+  jclone::java_stop();
+  return 0;
+}
+
+int clone_local(THD *thd, const char *data_dir) { return jclone::java_clone_local(thd, data_dir); }
+
+int clone_remote_client(THD *, const char *, unsigned int, const char *, const char *,
+                        const char *, int) {
+  my_printf_error(1235 /* ER_NOT_SUPPORTED_YET */, "This version of MySQL doesn't yet support '%s'",
+                  0, "remote clone with this clone plugin");
+  return 1235;
+}
+
+int clone_remote_server(THD *, ServerSocket) {
+  my_printf_error(1235 /* ER_NOT_SUPPORTED_YET */, "This version of MySQL doesn't yet support '%s'",
+                  0, "remote clone with this clone plugin");
+  return 1235;
+}
+
+CloneDescriptor clone_descriptor = {kCloneInterfaceVersion, clone_local, clone_remote_client,
+                                    clone_remote_server};
+
+}  // namespace
+
+#define PLUGIN_EXPORT __attribute__((visibility("default")))
+
+extern "C" {
+PLUGIN_EXPORT int _mysql_plugin_interface_version_ = kPluginInterfaceVersion;
+PLUGIN_EXPORT int _mysql_sizeof_struct_st_plugin_ = sizeof(PluginDeclaration);
+PLUGIN_EXPORT PluginDeclaration _mysql_plugin_declarations_[] = {
+    {kPluginTypeClone, &clone_descriptor, kPluginName, "jclone project",
+     "CLONE PLUGIN (Java engine)", kPluginLicenseGpl, clone_plugin_init,
+     clone_plugin_check_uninstall, clone_plugin_deinit, kPluginVersion, nullptr,
+     jclone::system_variables(), nullptr, 0},
+    {0, nullptr, nullptr, nullptr, nullptr, 0, nullptr, nullptr, nullptr, 0, nullptr, nullptr,
+     nullptr, 0}};
+}  // extern "C"
