@@ -1,7 +1,6 @@
 #include "natives.h"
 
 #include <cstring>
-#include <vector>
 
 #include "clone_callback.h"
 #include "java_bridge.h"
@@ -35,23 +34,10 @@ void throw_illegal_argument(JNIEnv *env, const std::string &message) {
   if (type != nullptr) env->ThrowNew(type, message.c_str());
 }
 
-// A locator's bytes, held in native memory for the duration of one InnoDB call.
-std::vector<unsigned char> to_bytes(JNIEnv *env, jbyteArray array) {
-  std::vector<unsigned char> bytes;
-  if (array == nullptr) return bytes;
-  bytes.resize(static_cast<size_t>(env->GetArrayLength(array)));
-  env->GetByteArrayRegion(array, 0, static_cast<jsize>(bytes.size()),
-                          reinterpret_cast<jbyte *>(bytes.data()));
-  return bytes;
-}
-
-jbyteArray to_array(JNIEnv *env, const unsigned char *data, unsigned int length) {
-  jbyteArray array = env->NewByteArray(static_cast<jsize>(length));
-  if (array != nullptr && length > 0) {
-    env->SetByteArrayRegion(array, 0, static_cast<jsize>(length),
-                            reinterpret_cast<const jbyte *>(data));
-  }
-  return array;
+// Locators are InnoDB's own memory, updated in place as the clone changes
+// state; every task must see the live one, so only the pointer is passed around.
+const unsigned char *as_locator(jlong address) {
+  return reinterpret_cast<const unsigned char *>(address);
 }
 
 // ---- org.jclone.jni.ServerNatives --------------------------------------
@@ -132,15 +118,13 @@ jlong innodb_handlerton(JNIEnv *, jclass, jlong thd) {
 // begin and apply_begin read the locator in and hand a new one back.
 template <typename Call>
 jint with_locator(JNIEnv *env, jobject holder, Call call) {
-  auto input = to_bytes(env, static_cast<jbyteArray>(env->GetObjectField(holder, locator.bytes)));
-  const unsigned char *loc = input.empty() ? nullptr : input.data();
-  unsigned int loc_len = static_cast<unsigned int>(input.size());
+  const unsigned char *loc = as_locator(env->GetLongField(holder, locator.address));
+  unsigned int loc_len = static_cast<unsigned int>(env->GetIntField(holder, locator.length));
   unsigned int task_id = static_cast<unsigned int>(env->GetIntField(holder, locator.task_id));
   int error = call(loc, loc_len, task_id);
   if (error == 0) {
-    jbyteArray output = to_array(env, loc, loc_len);
-    if (output == nullptr) return 1815;
-    env->SetObjectField(holder, locator.bytes, output);
+    env->SetLongField(holder, locator.address, reinterpret_cast<jlong>(loc));
+    env->SetIntField(holder, locator.length, static_cast<jint>(loc_len));
     env->SetIntField(holder, locator.task_id, static_cast<jint>(task_id));
   }
   return error;
@@ -164,46 +148,41 @@ jint innodb_apply_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject hold
   });
 }
 
-jint innodb_copy(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+jint innodb_copy(JNIEnv *env, jclass, jlong hton, jlong thd, jlong loc, jint loc_len, jint task,
                  jobject handler, jint buffer_size) {
-  auto bytes = to_bytes(env, loc);
   JavaCloneCallback callback(env, handler, static_cast<unsigned int>(buffer_size));
-  return innodb_clone_copy(as_hton(hton), as_thd(thd), bytes.data(),
-                           static_cast<unsigned int>(bytes.size()),
+  return innodb_clone_copy(as_hton(hton), as_thd(thd), as_locator(loc),
+                           static_cast<unsigned int>(loc_len),
                            static_cast<unsigned int>(task), &callback);
 }
 
-jint innodb_apply(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+jint innodb_apply(JNIEnv *env, jclass, jlong hton, jlong thd, jlong loc, jint loc_len, jint task,
                   jint in_error, jlong callback) {
-  auto bytes = to_bytes(env, loc);
-  return innodb_clone_apply(as_hton(hton), as_thd(thd), bytes.data(),
-                            static_cast<unsigned int>(bytes.size()),
+  return innodb_clone_apply(as_hton(hton), as_thd(thd), as_locator(loc),
+      static_cast<unsigned int>(loc_len),
                             static_cast<unsigned int>(task), in_error,
                             reinterpret_cast<Ha_clone_cbk *>(callback));
 }
 
-jint innodb_ack(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+jint innodb_ack(JNIEnv *env, jclass, jlong hton, jlong thd, jlong loc, jint loc_len, jint task,
                 jint in_error, jlong callback) {
-  auto bytes = to_bytes(env, loc);
-  return innodb_clone_ack(as_hton(hton), as_thd(thd), bytes.data(),
-                          static_cast<unsigned int>(bytes.size()),
+  return innodb_clone_ack(as_hton(hton), as_thd(thd), as_locator(loc),
+      static_cast<unsigned int>(loc_len),
                           static_cast<unsigned int>(task), in_error,
                           reinterpret_cast<Ha_clone_cbk *>(callback));
 }
 
-jint innodb_end(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+jint innodb_end(JNIEnv *env, jclass, jlong hton, jlong thd, jlong loc, jint loc_len, jint task,
                 jint in_error) {
-  auto bytes = to_bytes(env, loc);
-  return innodb_clone_end(as_hton(hton), as_thd(thd), bytes.data(),
-                          static_cast<unsigned int>(bytes.size()),
+  return innodb_clone_end(as_hton(hton), as_thd(thd), as_locator(loc),
+      static_cast<unsigned int>(loc_len),
                           static_cast<unsigned int>(task), in_error);
 }
 
-jint innodb_apply_end(JNIEnv *env, jclass, jlong hton, jlong thd, jbyteArray loc, jint task,
+jint innodb_apply_end(JNIEnv *env, jclass, jlong hton, jlong thd, jlong loc, jint loc_len, jint task,
                       jint in_error) {
-  auto bytes = to_bytes(env, loc);
-  return innodb_clone_apply_end(as_hton(hton), as_thd(thd), bytes.data(),
-                                static_cast<unsigned int>(bytes.size()),
+  return innodb_clone_apply_end(as_hton(hton), as_thd(thd), as_locator(loc),
+      static_cast<unsigned int>(loc_len),
                                 static_cast<unsigned int>(task), in_error);
 }
 
@@ -230,11 +209,11 @@ const JNINativeMethod innodb_methods[] = {
     NATIVE("begin", "(JJLorg/jclone/core/engine/Locator;I)I", innodb_begin),
     NATIVE("applyBegin", "(JJLorg/jclone/core/engine/Locator;ILjava/lang/String;)I",
            innodb_apply_begin),
-    NATIVE("copy", "(JJ[BILorg/jclone/core/engine/CloneCallbacks;I)I", innodb_copy),
-    NATIVE("apply", "(JJ[BIIJ)I", innodb_apply),
-    NATIVE("ack", "(JJ[BIIJ)I", innodb_ack),
-    NATIVE("end", "(JJ[BII)I", innodb_end),
-    NATIVE("applyEnd", "(JJ[BII)I", innodb_apply_end),
+    NATIVE("copy", "(JJJIILorg/jclone/core/engine/CloneCallbacks;I)I", innodb_copy),
+    NATIVE("apply", "(JJJIIIJ)I", innodb_apply),
+    NATIVE("ack", "(JJJIIIJ)I", innodb_ack),
+    NATIVE("end", "(JJJIII)I", innodb_end),
+    NATIVE("applyEnd", "(JJJIII)I", innodb_apply_end),
 };
 
 #undef NATIVE
@@ -266,13 +245,15 @@ bool cache_ids(JNIEnv *env, std::string *error) {
   env->DeleteLocalRef(type);
   jclass holder = env->FindClass(kLocator);
   if (holder != nullptr) {
-    locator.bytes = env->GetFieldID(holder, "bytes", "[B");
+    locator.address = env->GetFieldID(holder, "address", "J");
+    locator.length = env->GetFieldID(holder, "length", "I");
     locator.task_id = env->GetFieldID(holder, "taskId", "I");
     env->DeleteLocalRef(holder);
   }
   if (env->ExceptionCheck() || callbacks.on_file_data == nullptr ||
       callbacks.on_buffer_data == nullptr || callbacks.on_apply_file == nullptr ||
-      callbacks.on_apply_buffer == nullptr || locator.bytes == nullptr ||
+      callbacks.on_apply_buffer == nullptr || locator.address == nullptr ||
+      locator.length == nullptr ||
       locator.task_id == nullptr) {
     env->ExceptionClear();
     *error = std::string("the Java core's ") + kCallbacks + " or " + kLocator +

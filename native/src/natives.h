@@ -22,9 +22,10 @@ struct CallbackIds {
 };
 const CallbackIds &callback_ids();
 
-// Fields of org.jclone.core.engine.Locator (byte[] bytes; int taskId).
+// Fields of org.jclone.core.engine.Locator (long address; int length; int taskId).
 struct LocatorIds {
-  jfieldID bytes = nullptr;
+  jfieldID address = nullptr;
+  jfieldID length = nullptr;
   jfieldID task_id = nullptr;
 };
 const LocatorIds &locator_ids();

@@ -13,13 +13,13 @@ final class InnoDbNatives {
 
     static native int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir);
 
-    static native int copy(long hton, long thd, byte[] locator, int task, CloneCallbacks callbacks, int bufferSize);
+    static native int copy(long hton, long thd, long locator, int locatorLength, int task, CloneCallbacks callbacks, int bufferSize);
 
-    static native int apply(long hton, long thd, byte[] locator, int task, int inError, long callback);
+    static native int apply(long hton, long thd, long locator, int locatorLength, int task, int inError, long callback);
 
-    static native int ack(long hton, long thd, byte[] locator, int task, int inError, long callback);
+    static native int ack(long hton, long thd, long locator, int locatorLength, int task, int inError, long callback);
 
-    static native int end(long hton, long thd, byte[] locator, int task, int inError);
+    static native int end(long hton, long thd, long locator, int locatorLength, int task, int inError);
 
-    static native int applyEnd(long hton, long thd, byte[] locator, int task, int inError);
+    static native int applyEnd(long hton, long thd, long locator, int locatorLength, int task, int inError);
 }

@@ -32,28 +32,28 @@ final class NativeServices {
         }
 
         @Override
-        public int copy(long hton, long thd, byte[] locator, int task, CloneCallbacks callbacks, int bufferSize) {
-            return InnoDbNatives.copy(hton, thd, locator, task, callbacks, bufferSize);
+        public int copy(long hton, long thd, Locator locator, int task, CloneCallbacks callbacks, int bufferSize) {
+            return InnoDbNatives.copy(hton, thd, locator.address, locator.length, task, callbacks, bufferSize);
         }
 
         @Override
-        public int apply(long hton, long thd, byte[] locator, int task, int inError, long callback) {
-            return InnoDbNatives.apply(hton, thd, locator, task, inError, callback);
+        public int apply(long hton, long thd, Locator locator, int task, int inError, long callback) {
+            return InnoDbNatives.apply(hton, thd, locator.address, locator.length, task, inError, callback);
         }
 
         @Override
-        public int ack(long hton, long thd, byte[] locator, int task, int inError, long callback) {
-            return InnoDbNatives.ack(hton, thd, locator, task, inError, callback);
+        public int ack(long hton, long thd, Locator locator, int task, int inError, long callback) {
+            return InnoDbNatives.ack(hton, thd, locator.address, locator.length, task, inError, callback);
         }
 
         @Override
-        public int end(long hton, long thd, byte[] locator, int task, int inError) {
-            return InnoDbNatives.end(hton, thd, locator, task, inError);
+        public int end(long hton, long thd, Locator locator, int task, int inError) {
+            return InnoDbNatives.end(hton, thd, locator.address, locator.length, task, inError);
         }
 
         @Override
-        public int applyEnd(long hton, long thd, byte[] locator, int task, int inError) {
-            return InnoDbNatives.applyEnd(hton, thd, locator, task, inError);
+        public int applyEnd(long hton, long thd, Locator locator, int task, int inError) {
+            return InnoDbNatives.applyEnd(hton, thd, locator.address, locator.length, task, inError);
         }
     }
 

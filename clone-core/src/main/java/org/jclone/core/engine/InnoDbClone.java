@@ -11,13 +11,13 @@ public interface InnoDbClone {
 
     int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir);
 
-    int copy(long hton, long thd, byte[] locator, int task, CloneCallbacks callbacks, int bufferSize);
+    int copy(long hton, long thd, Locator locator, int task, CloneCallbacks callbacks, int bufferSize);
 
-    int apply(long hton, long thd, byte[] locator, int task, int inError, long callback);
+    int apply(long hton, long thd, Locator locator, int task, int inError, long callback);
 
-    int ack(long hton, long thd, byte[] locator, int task, int inError, long callback);
+    int ack(long hton, long thd, Locator locator, int task, int inError, long callback);
 
-    int end(long hton, long thd, byte[] locator, int task, int inError);
+    int end(long hton, long thd, Locator locator, int task, int inError);
 
-    int applyEnd(long hton, long thd, byte[] locator, int task, int inError);
+    int applyEnd(long hton, long thd, Locator locator, int task, int inError);
 }

@@ -43,8 +43,8 @@ public final class LocalClone {
     private final List<Thread> workers = new ArrayList<>();
 
     private long hton;
-    private byte[] donorLocator;
-    private byte[] recipientLocator;
+    private Locator donorLocator;
+    private Locator recipientLocator;
     private volatile int runningTasks;
 
     public LocalClone(CloneServices services, long thd, String dataDir) {
@@ -104,14 +104,14 @@ public final class LocalClone {
             if (rc != 0) {
                 return engineError(thd, rc, "begin");
             }
-            donorLocator = donor.bytes;
-            Locator recipient = new Locator(donor.bytes.clone());
+            donorLocator = donor;
+            Locator recipient = donor.copy();
             rc = innodb.applyBegin(hton, thd, recipient, InnoDbClone.MODE_START, dataDir);
             if (rc != 0) {
                 innodb.end(hton, thd, donorLocator, donor.taskId, rc);
                 return engineError(thd, rc, "apply begin");
             }
-            recipientLocator = recipient.bytes;
+            recipientLocator = recipient;
             runningTasks = 1;
             if (!config.autotuneConcurrency()) {
                 addWorkers(config.maxConcurrency() - 1);
@@ -222,27 +222,27 @@ public final class LocalClone {
             if (failure.failed()) {
                 return;
             }
-            Locator donor = new Locator(donorLocator.clone());
+            Locator donor = donorLocator.copy();
             int rc = innodb.begin(hton, workerThd, donor, InnoDbClone.MODE_ADD_TASK);
             if (rc != 0) {
                 engineError(workerThd, rc, "begin of task " + index);
                 return;
             }
-            Locator recipient = new Locator(donorLocator.clone());
+            Locator recipient = donorLocator.copy();
             rc = innodb.applyBegin(hton, workerThd, recipient, InnoDbClone.MODE_ADD_TASK, dataDir);
             if (rc != 0) {
-                innodb.end(hton, workerThd, donorLocator, donor.taskId, rc);
+                innodb.end(hton, workerThd, donor, donor.taskId, rc);
                 engineError(workerThd, rc, "apply begin of task " + index);
                 return;
             }
             try (CopyTask task = new CopyTask(this, workerThd, recipient.taskId, false, config.bufferSize())) {
-                rc = innodb.copy(hton, workerThd, donorLocator, donor.taskId, task, config.bufferSize());
+                rc = innodb.copy(hton, workerThd, donor, donor.taskId, task, config.bufferSize());
             }
             if (rc != 0) {
                 engineError(workerThd, rc, "copy of task " + index);
             }
             innodb.applyEnd(hton, workerThd, recipientLocator, recipient.taskId, rc);
-            innodb.end(hton, workerThd, donorLocator, donor.taskId, rc);
+            innodb.end(hton, workerThd, donor, donor.taskId, rc);
         } catch (Throwable t) {
             failure.record(t);
         } finally {
