@@ -1,0 +1,140 @@
+package org.jclone.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One official MySQL generic Linux build, extracted from the tarball that maven-dependency-plugin
+ * left under {@code jclone.mysqlArchives/<version>/} into {@code jclone.mysqlDist/<version>/}.
+ * Extraction and the template data directory happen lazily, once per build (see {@link BuildOnce}),
+ * so only tests that need a version pay for it.
+ */
+public final class MysqlDistribution {
+
+    private static final String ARCHIVE_NAME = "mysql-Linux-amd64.tar.gz";
+    private static final MysqlDistribution MYSQL_80 = new MysqlDistribution("8.0.31");
+    private static final MysqlDistribution MYSQL_57 = new MysqlDistribution("5.7.22");
+
+    private final String version;
+
+    private MysqlDistribution(String version) {
+        this.version = version;
+    }
+
+    /** MySQL 8.0.31, the server the plugin is built for. */
+    public static MysqlDistribution mysql8() {
+        return MYSQL_80;
+    }
+
+    /** MySQL 5.7.22, used to produce data directories that 8.0.31 upgrades in place. */
+    public static MysqlDistribution mysql57() {
+        return MYSQL_57;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** True for 8.0 and later (X plugin, lib/plugin components, redo-log capacity, ...). */
+    public boolean is80OrLater() {
+        return Integer.parseInt(version.substring(0, version.indexOf('.'))) >= 8;
+    }
+
+    /** Docker image of the same server version, for the container backend. */
+    public String dockerImage() {
+        return "mysql:" + version;
+    }
+
+    /** The extracted installation (bin/, share/, lib/). */
+    public Path baseDir() {
+        Path target = HarnessConfig.mysqlDistRoot().resolve(version);
+        return BuildOnce.ensure(target, dir -> {
+            Path archive = HarnessConfig.mysqlArchiveRoot().resolve(version).resolve(ARCHIVE_NAME);
+            if (!Files.isRegularFile(archive)) {
+                throw new IllegalStateException("MySQL " + version + " archive not found at " + archive
+                        + " (it is unpacked by maven-dependency-plugin in generate-test-resources)");
+            }
+            long t0 = System.nanoTime();
+            TarGzExtractor.extract(archive, dir);
+            HarnessLog.info("extracted MySQL %s in %d ms", version, (System.nanoTime() - t0) / 1_000_000);
+        });
+    }
+
+    public Path mysqld() {
+        return baseDir().resolve("bin/mysqld");
+    }
+
+    /** Holds english/errmsg.sys and charsets/; mysqld's lc-messages-dir. */
+    public Path shareDir() {
+        return baseDir().resolve("share");
+    }
+
+    /** Plugins/components shipped with the build (8.0: component_reference_cache.so). */
+    public List<Path> bundledPlugins() {
+        Path dir = baseDir().resolve("lib/plugin");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".so")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A freshly initialized data directory (root@localhost, empty password). Never start a server
+     * on it: copy it (servers do that by default). Initialized once per build and version.
+     */
+    public Path templateDataDir() {
+        Path base = baseDir();
+        Path target = HarnessConfig.mysqlDistRoot().resolve("templates").resolve(version);
+        BuildOnce.ensure(target, dir -> {
+            long t0 = System.nanoTime();
+            initialize(base, dir);
+            HarnessLog.info("initialized the MySQL %s template data directory in %d ms",
+                    version, (System.nanoTime() - t0) / 1_000_000);
+        });
+        return target.resolve("data");
+    }
+
+    private void initialize(Path base, Path dir) throws IOException, InterruptedException {
+        Path data = dir.resolve("data");
+        Path log = dir.resolve("initialize.log");
+        List<String> cmd = new ArrayList<>(List.of(
+                base.resolve("bin/mysqld").toString(),
+                "--no-defaults",
+                "--initialize-insecure",
+                "--basedir=" + base,
+                "--datadir=" + data,
+                "--user=root",
+                "--lc-messages-dir=" + base.resolve("share")));
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new IllegalStateException("mysqld " + version + " --initialize timed out:\n"
+                    + FileTrees.tail(log, 50));
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("mysqld " + version + " --initialize failed with exit code "
+                    + p.exitValue() + ":\n" + FileTrees.tail(log, 50));
+        }
+        // Every copy must get its own server_uuid; mysqld writes a new auto.cnf when it is missing.
+        Files.deleteIfExists(data.resolve("auto.cnf"));
+    }
+
+    @Override
+    public String toString() {
+        return "MySQL " + version;
+    }
+}
