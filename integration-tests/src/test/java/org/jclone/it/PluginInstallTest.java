@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
@@ -126,6 +128,42 @@ class PluginInstallTest {
         assertTrue(Files.isDirectory(target.resolve("mysql")), "the clone works after a re-install");
         assertEquals(before, Files.readString(Path.of(pid)).trim(), "same server process throughout");
         assertEquals(4, count(server.errorLogText(), "Clone plugin Java engine started"));
+    }
+
+    @Test
+    void uninstallIsRefusedWhileACloneRuns(ServerFactory servers) throws Exception {
+        MysqlServer server = servers.mysql8("busy").withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so")
+                .start();
+        server.execute("SET GLOBAL clone_max_data_bandwidth = 2");
+        Path target = server.serverDir().resolve("slow-clone");
+        CompletableFuture<SQLException> clone = CompletableFuture.supplyAsync(() -> {
+            try {
+                server.execute("CLONE LOCAL DATA DIRECTORY = '" + target + "'");
+                return null;
+            } catch (SQLException e) {
+                return e;
+            }
+        });
+        awaitCloneRunning(server);
+
+        SQLException refused = assertThrows(SQLException.class, () -> server.execute("UNINSTALL PLUGIN clone"));
+        assertEquals(1883, refused.getErrorCode(), refused.getMessage()); // ER_PLUGIN_CANNOT_BE_UNINSTALLED
+
+        server.execute("KILL QUERY " + server.scalar("SELECT ID FROM INFORMATION_SCHEMA.PROCESSLIST "
+                + "WHERE INFO LIKE 'CLONE LOCAL%'"));
+        SQLException killed = clone.get(30, TimeUnit.SECONDS);
+        assertEquals(1317, killed.getErrorCode(), killed.getMessage());
+        server.execute("UNINSTALL PLUGIN clone");
+        assertEquals("0", server.scalar("SELECT COUNT(*) FROM INFORMATION_SCHEMA.PLUGINS WHERE PLUGIN_NAME = 'clone'"));
+    }
+
+    private static void awaitCloneRunning(MysqlServer server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!server.errorLogText().contains("Clone stage FILE COPY begins")) {
+            assertTrue(System.nanoTime() < deadline, "the clone did not start");
+            Thread.sleep(50);
+        }
     }
 
     @Test
