@@ -30,7 +30,6 @@ public final class LocalClone {
     private static final Logger LOG = LoggerFactory.getLogger(LocalClone.class);
     private static final String[] STAGES = {"FILE COPY", "PAGE COPY", "REDO COPY"};
 
-    private final CloneServices services;
     private final InnoDbClone innodb;
     private final ServerSessions server;
     private final long thd;
@@ -48,7 +47,6 @@ public final class LocalClone {
     private volatile int runningTasks;
 
     public LocalClone(CloneServices services, long thd, String dataDir) {
-        this.services = services;
         this.innodb = services.innodb();
         this.server = services.server();
         this.thd = thd;
