@@ -4,6 +4,7 @@
 
 #include "clone_callback.h"
 #include "java_bridge.h"
+#include "status_tables.h"
 #include "sysvars.h"
 
 namespace jclone {
@@ -11,6 +12,7 @@ namespace {
 
 constexpr const char *kServerNatives = "org/jclone/jni/ServerNatives";
 constexpr const char *kInnoDbNatives = "org/jclone/jni/InnoDbNatives";
+constexpr const char *kStatusTableNatives = "org/jclone/jni/StatusTableNatives";
 constexpr const char *kCallbacks = "org/jclone/core/engine/CloneCallbacks";
 constexpr const char *kLocator = "org/jclone/core/engine/Locator";
 
@@ -186,6 +188,64 @@ jint innodb_apply_end(JNIEnv *env, jclass, jlong hton, jlong thd, jlong loc, jin
                                 static_cast<unsigned int>(task), in_error);
 }
 
+// ---- org.jclone.jni.StatusTableNatives -----------------------------------
+
+void status_publish_status(JNIEnv *env, jclass, jint id, jint pid, jstring state,
+                           jlong begin_micros, jlong end_micros, jstring source,
+                           jstring destination, jint error_no, jstring error_message,
+                           jstring binlog_file, jlong binlog_position, jstring gtid_executed) {
+  CloneStatusRow row;
+  row.id = static_cast<uint32_t>(id);
+  row.pid = static_cast<uint32_t>(pid);
+  row.state = to_string(env, state);
+  row.begin_micros = static_cast<uint64_t>(begin_micros);
+  row.end_micros = static_cast<uint64_t>(end_micros);
+  row.source = to_string(env, source);
+  row.destination = to_string(env, destination);
+  row.error_no = static_cast<uint32_t>(error_no);
+  row.error_message = to_string(env, error_message);
+  row.binlog_file = to_string(env, binlog_file);
+  row.binlog_position = static_cast<uint64_t>(binlog_position);
+  row.gtid_executed = to_string(env, gtid_executed);
+  publish_status(row);
+}
+
+// numbers holds kProgressNumbers values per stage, in the order of CloneStageRow.
+constexpr int kProgressNumbers = 8;
+
+void status_publish_progress(JNIEnv *env, jclass, jint id, jobjectArray stages,
+                             jobjectArray states, jlongArray numbers) {
+  if (env->GetArrayLength(stages) != kCloneStageCount ||
+      env->GetArrayLength(states) != kCloneStageCount ||
+      env->GetArrayLength(numbers) != kCloneStageCount * kProgressNumbers) {
+    throw_illegal_argument(env, "progress rows must describe every clone stage");
+    return;
+  }
+  jlong values[kCloneStageCount * kProgressNumbers];
+  env->GetLongArrayRegion(numbers, 0, kCloneStageCount * kProgressNumbers, values);
+  CloneProgressRows rows;
+  rows.id = static_cast<uint32_t>(id);
+  for (int i = 0; i < kCloneStageCount; i++) {
+    auto stage = static_cast<jstring>(env->GetObjectArrayElement(stages, i));
+    auto state = static_cast<jstring>(env->GetObjectArrayElement(states, i));
+    CloneStageRow &row = rows.stages[i];
+    row.stage = to_string(env, stage);
+    row.state = to_string(env, state);
+    env->DeleteLocalRef(stage);
+    env->DeleteLocalRef(state);
+    const jlong *n = values + i * kProgressNumbers;
+    row.threads = static_cast<uint32_t>(n[0]);
+    row.begin_micros = static_cast<uint64_t>(n[1]);
+    row.end_micros = static_cast<uint64_t>(n[2]);
+    row.estimate = static_cast<uint64_t>(n[3]);
+    row.data = static_cast<uint64_t>(n[4]);
+    row.network = static_cast<uint64_t>(n[5]);
+    row.data_speed = static_cast<uint32_t>(n[6]);
+    row.network_speed = static_cast<uint32_t>(n[7]);
+  }
+  publish_progress(rows);
+}
+
 #define NATIVE(name, signature, function) \
   { const_cast<char *>(name), const_cast<char *>(signature), reinterpret_cast<void *>(function) }
 
@@ -214,6 +274,15 @@ const JNINativeMethod innodb_methods[] = {
     NATIVE("ack", "(JJJIIIJ)I", innodb_ack),
     NATIVE("end", "(JJJIII)I", innodb_end),
     NATIVE("applyEnd", "(JJJIII)I", innodb_apply_end),
+};
+
+const JNINativeMethod status_table_methods[] = {
+    NATIVE("publishStatus",
+           "(IILjava/lang/String;JJLjava/lang/String;Ljava/lang/String;ILjava/lang/String;"
+           "Ljava/lang/String;JLjava/lang/String;)V",
+           status_publish_status),
+    NATIVE("publishProgress", "(I[Ljava/lang/String;[Ljava/lang/String;[J)V",
+           status_publish_progress),
 };
 
 #undef NATIVE
@@ -273,11 +342,13 @@ bool register_natives(JNIEnv *env, std::string *error) {
          bind(env, kServerNatives, server_methods,
               sizeof(server_methods) / sizeof(server_methods[0]), error) &&
          bind(env, kInnoDbNatives, innodb_methods,
-              sizeof(innodb_methods) / sizeof(innodb_methods[0]), error);
+              sizeof(innodb_methods) / sizeof(innodb_methods[0]), error) &&
+         bind(env, kStatusTableNatives, status_table_methods,
+              sizeof(status_table_methods) / sizeof(status_table_methods[0]), error);
 }
 
 void unregister_natives(JNIEnv *env) {
-  for (const char *name : {kServerNatives, kInnoDbNatives}) {
+  for (const char *name : {kServerNatives, kInnoDbNatives, kStatusTableNatives}) {
     jclass type = env->FindClass(name);
     if (type != nullptr) {
       env->UnregisterNatives(type);

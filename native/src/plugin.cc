@@ -6,12 +6,16 @@
 
 #include "java_bridge.h"
 #include "server_abi.h"
+#include "status_tables.h"
 #include "sysvars.h"
 
 namespace {
 
 constexpr const char *kPluginName = "clone";
 constexpr unsigned int kPluginVersion = 0x0100;
+// clone_handle_create's answer during mysqld --initialize (checked in the binary):
+// the handler works, but performance_schema cannot take tables yet.
+constexpr int kInitBootstrapComplete = 10456;  // ER_INIT_BOOTSTRAP_COMPLETE
 
 // Directory of this library: the default home of the core's jars.
 std::string library_directory() {
@@ -35,9 +39,18 @@ int clone_plugin_init(void *plugin) {
   // Registering the clone handler last lets the server's own refusals apply,
   // such as "Cannot install during upgrade".
   int rc = clone_handle_create(kPluginName);
+  if (rc == kInitBootstrapComplete) return 0;
   if (rc != 0) {
     jclone::java_stop();
     return rc;
+  }
+  if (!jclone::status_tables_create(&error)) {
+    my_plugin_log_message(jclone::plugin_handle(), MY_ERROR_LEVEL,
+                          "Clone plugin cannot add its performance_schema tables: %s",
+                          error.c_str());
+    clone_handle_drop();
+    jclone::java_stop();
+    return 1;
   }
   return 0;
 }
@@ -53,6 +66,7 @@ int clone_plugin_check_uninstall(void *plugin) {
 }
 
 int clone_plugin_deinit(void *) {
+  jclone::status_tables_drop();
   clone_handle_drop();
   jclone::java_stop();
   return 0;
