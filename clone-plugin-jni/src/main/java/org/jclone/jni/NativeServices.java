@@ -1,18 +1,31 @@
 package org.jclone.jni;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import org.jclone.core.config.ConfigSource;
 import org.jclone.core.engine.CloneCallbacks;
 import org.jclone.core.engine.CloneServices;
 import org.jclone.core.engine.InnoDbClone;
 import org.jclone.core.engine.Locator;
 import org.jclone.core.engine.ServerSessions;
+import org.jclone.core.status.StatusBoard;
 
 /** The core's view of the server, backed by the natives of mysql_clone.so. */
 final class NativeServices {
     private NativeServices() {}
 
     static CloneServices create() {
-        return new CloneServices(new NativeInnoDb(), new NativeSessions(), new NativeConfig());
+        return new CloneServices(new NativeInnoDb(), new NativeSessions(), new NativeConfig(),
+                StatusBoard.restore(serverDataDir(), new NativeStatusSink()));
+    }
+
+    /** mysqld runs in its data directory; the JVM's own idea of it may be older. */
+    private static Path serverDataDir() {
+        try {
+            return Path.of("/proc/self/cwd").toRealPath();
+        } catch (IOException e) {
+            return Path.of("").toAbsolutePath();
+        }
     }
 
     private static final class NativeInnoDb implements InnoDbClone {

@@ -38,6 +38,10 @@ public final class PluginEntry {
         } catch (Throwable ignored) {
             // Stopping must not fail on a logging problem.
         }
+        CloneServices current = services;
+        if (current != null) {
+            current.status().close();
+        }
         ServerLogAppender.disconnect();
         services = null;
     }

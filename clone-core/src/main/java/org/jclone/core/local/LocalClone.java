@@ -17,6 +17,7 @@ import org.jclone.core.error.CloneException;
 import org.jclone.core.error.Failure;
 import org.jclone.core.error.MysqlError;
 import org.jclone.core.stats.CloneStats;
+import org.jclone.core.status.StatusBoard;
 import org.jclone.core.throttle.BandwidthThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalClone {
     private static final Logger LOG = LoggerFactory.getLogger(LocalClone.class);
-    private static final String[] STAGES = {"FILE COPY", "PAGE COPY", "REDO COPY"};
 
     private final InnoDbClone innodb;
     private final ServerSessions server;
@@ -37,6 +37,7 @@ public final class LocalClone {
     private final CloneConfig config;
     private final Failure failure = new Failure();
     private final CloneStats stats = new CloneStats();
+    private final StatusBoard board;
     private final BandwidthThrottle throttle;
     private final Autotuner autotuner;
     private final List<Thread> workers = new ArrayList<>();
@@ -52,6 +53,7 @@ public final class LocalClone {
         this.thd = thd;
         this.dataDir = dataDir;
         this.config = CloneConfig.read(services.config());
+        this.board = services.status();
         this.throttle = new BandwidthThrottle(() -> services.config().number("clone_max_data_bandwidth"));
         this.autotuner = new Autotuner(config.maxConcurrency(), System.nanoTime());
     }
@@ -71,10 +73,12 @@ public final class LocalClone {
                     + "buffer {} bytes, bandwidth limit {} MiB/s", dataDir, config.maxConcurrency(),
                     config.autotuneConcurrency() ? "ON" : "OFF", config.bufferSize(),
                     config.maxDataBandwidthMiB());
+            board.begin(server.threadId(thd), dataDir, target, 1);
             int rc = execute();
             if (rc != 0 || failure.failed()) {
                 return report(rc, target, existed);
             }
+            board.end(0, null);
             LOG.info("Clone ends: {} bytes in {} s ({} MiB/s) into {}", stats.totalBytes(),
                     String.format("%.2f", stats.elapsedSeconds()), mibPerSecond(stats.totalBytes(),
                             stats.elapsedSeconds()), dataDir);
@@ -122,7 +126,6 @@ public final class LocalClone {
             }
             joinWorkers();
             int outcome = failure.failed() ? failure.get().code() : rc;
-            finishStage();
             int applyEnd = innodb.applyEnd(hton, thd, recipientLocator, recipient.taskId, outcome);
             int end = innodb.end(hton, thd, donorLocator, donor.taskId, outcome);
             if (outcome == 0 && applyEnd != 0) {
@@ -154,13 +157,9 @@ public final class LocalClone {
         return rc == 0 ? 0 : engineError(thd, rc, "ack");
     }
 
+    /** InnoDB moved to its next state (FILE COPY, PAGE COPY, REDO COPY, then done: FILE SYNC). */
     void stageChanged(long estimate) {
-        CloneStats.StageSummary finished = stats.nextStage(estimate);
-        logStageEnd(finished);
-        int stage = finished.stage() + 1;
-        if (stage <= STAGES.length) {
-            LOG.info("Clone stage {} begins: estimate {} bytes", STAGES[stage - 1], estimate);
-        }
+        board.nextStage(estimate, runningTasks);
     }
 
     /** The code a task must stop with, or 0 to go on; a KILL of the client session stops all. */
@@ -174,6 +173,7 @@ public final class LocalClone {
     /** Accounts for moved bytes: statistics, bandwidth limit, autotuning; returns a stop code or 0. */
     int moved(long bytes, long taskThd, boolean master) {
         stats.add(bytes);
+        board.addData(bytes);
         if (!throttle.pace(bytes, () -> stopCode(taskThd, master) != 0)) {
             return stopCode(taskThd, master);
         }
@@ -212,6 +212,7 @@ public final class LocalClone {
             workers.add(worker);
             worker.start();
         }
+        board.threads(runningTasks);
     }
 
     private void runWorker(int index) {
@@ -273,18 +274,6 @@ public final class LocalClone {
 
     // ---- the end -----------------------------------------------------------------
 
-    private void finishStage() {
-        logStageEnd(stats.currentStage());
-    }
-
-    private void logStageEnd(CloneStats.StageSummary stage) {
-        if (stage.stage() >= 1 && stage.stage() <= STAGES.length) {
-            LOG.info("Clone stage {} ends: {} bytes in {} s ({} MiB/s)", STAGES[stage.stage() - 1],
-                    stage.bytes(), String.format("%.2f", stage.seconds()),
-                    String.format("%.1f", stage.mibPerSecond()));
-        }
-    }
-
     /** Raises the clone's error for the client, logs it and removes what the clone created. */
     private int report(int rc, Path target, boolean existed) {
         CloneException error = failure.get();
@@ -294,6 +283,7 @@ public final class LocalClone {
         if (server.pendingErrorCode(thd) == 0 || error.code() == MysqlError.ER_QUERY_INTERRUPTED.code()) {
             server.raiseError(error.code(), error.getMessage());
         }
+        board.end(error.code(), error.getMessage());
         LOG.error("Clone failed after {} bytes: error {}: {}", stats.totalBytes(), error.code(), error.getMessage(),
                 error.getCause());
         if (!existed) {

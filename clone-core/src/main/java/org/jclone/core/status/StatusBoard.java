@@ -1,0 +1,322 @@
+package org.jclone.core.status;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.jclone.core.error.MysqlError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last clone's status and progress, as performance_schema shows them: kept
+ * in memory, published to the tables as they change (data at most every 100 ms),
+ * written to the data directory at every stage change, and read back when the
+ * plugin starts. Each stage's start and end also goes to the error log.
+ *
+ * <p>The files go where MySQL's plugin puts them, in the clone's own #clone folder,
+ * so a server started on the clone shows how it was made; and also into this
+ * server's, so the donor's view survives its restart (MySQL's does not).
+ */
+public final class StatusBoard {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusBoard.class);
+    private static final long PUBLISH_INTERVAL_NANOS = 100_000_000L;
+    private static final long SPEED_WINDOW_NANOS = 1_000_000_000L;
+    private static final String RECOVERY_FAILED =
+            "Recovery failed. Please Retry Clone. For details, look into server error log.";
+
+    private final StatusFiles ownFiles;
+    private final StatusSink sink;
+    private final LongSupplier nanoClock;
+    private final LongSupplier microClock;
+
+    private CloneStatus status;
+    private final StageProgress[] stages = new StageProgress[CloneStage.COUNT];
+    private int progressId;
+    private CloneStage current;
+    private StatusFiles cloneFiles;
+    private boolean writeFailureLogged;
+    private RecoveryWatcher recoveryWatcher;
+
+    // Data speed over the last second, and when the tables were last refreshed.
+    private long totalBytes;
+    private long speed;
+    private long speedSampleNanos;
+    private long speedSampleBytes;
+    private long lastPublishNanos;
+    private long stageStartNanos;
+
+    StatusBoard(Path ownDataDir, StatusSink sink, LongSupplier nanoClock, LongSupplier microClock) {
+        this.ownFiles = StatusFiles.in(ownDataDir);
+        this.sink = sink;
+        this.nanoClock = nanoClock;
+        this.microClock = microClock;
+        this.status = CloneStatus.NONE;
+        setProgress(CloneProgress.none());
+    }
+
+    /** The board of a server whose data directory is {@code ownDataDir}, with what its files say. */
+    public static StatusBoard restore(Path ownDataDir, StatusSink sink) {
+        StatusBoard board = new StatusBoard(ownDataDir, sink, System::nanoTime, StatusBoard::epochMicros);
+        board.load();
+        return board;
+    }
+
+    // ---- a clone's life --------------------------------------------------------------
+
+    /** A clone begins: a new ID, In Progress, and its first stage (DROP DATA). */
+    public synchronized void begin(long pid, String destination, Path destinationDir, int threads) {
+        int id = Math.max(status.id(), progressId) + 1;
+        long now = microClock.getAsLong();
+        status = new CloneStatus(id, pid, CloneState.IN_PROGRESS, now, 0, CloneStatus.LOCAL_INSTANCE,
+                destination, 0, "", "", 0, "");
+        setProgress(CloneProgress.none());
+        progressId = id;
+        current = null;
+        cloneFiles = destinationDir == null ? null : StatusFiles.in(destinationDir);
+        writeFailureLogged = false;
+        totalBytes = 0;
+        speed = 0;
+        speedSampleNanos = nanoClock.getAsLong();
+        speedSampleBytes = 0;
+        startStage(CloneStage.DROP_DATA, threads, 0);
+        writeDestination(destination);
+        persist();
+        publishAll();
+    }
+
+    /** InnoDB moved to its next state: the current stage ends well, the next begins. */
+    public synchronized void nextStage(long estimate, int threads) {
+        if (current == null) {
+            return;
+        }
+        CloneStage next = current.next();
+        finishStage(CloneState.COMPLETED);
+        if (next != null && next != CloneStage.RESTART) {
+            startStage(next, threads, estimate);
+        }
+        persist();
+        publishAll();
+    }
+
+    /** Bytes applied to the clone in the current stage. */
+    public synchronized void addData(long bytes) {
+        if (current == null) {
+            return;
+        }
+        totalBytes += bytes;
+        StageProgress row = stages[current.ordinal()];
+        long now = nanoClock.getAsLong();
+        if (now - speedSampleNanos >= SPEED_WINDOW_NANOS) {
+            speed = (totalBytes - speedSampleBytes) * 1_000_000_000L / (now - speedSampleNanos);
+            speedSampleNanos = now;
+            speedSampleBytes = totalBytes;
+        }
+        stages[current.ordinal()] = new StageProgress(row.stage(), row.state(), row.threads(), row.beginMicros(),
+                row.endMicros(), row.estimate(), row.data() + bytes, row.network(), speed, 0);
+        if (now - lastPublishNanos >= PUBLISH_INTERVAL_NANOS) {
+            publishProgress();
+        }
+    }
+
+    /** The number of tasks now copying. */
+    public synchronized void threads(int threads) {
+        if (current == null) {
+            return;
+        }
+        StageProgress row = stages[current.ordinal()];
+        stages[current.ordinal()] = new StageProgress(row.stage(), row.state(), threads, row.beginMicros(),
+                row.endMicros(), row.estimate(), row.data(), row.network(), row.dataSpeed(), 0);
+        publishProgress();
+    }
+
+    /** The clone ends: Completed, or Failed with the error the client got. */
+    public synchronized void end(int errorNo, String errorMessage) {
+        if (current != null) {
+            finishStage(errorNo == 0 ? CloneState.COMPLETED : CloneState.FAILED);
+        }
+        CloneStatus s = status;
+        status = new CloneStatus(s.id(), s.pid(), errorNo == 0 ? CloneState.COMPLETED : CloneState.FAILED,
+                s.beginMicros(), microClock.getAsLong(), s.source(), s.destination(), errorNo,
+                errorNo == 0 ? "" : errorMessage, s.binlogFile(), s.binlogPosition(), s.gtidExecuted());
+        persist();
+        publishAll();
+        cloneFiles = null;
+    }
+
+    public synchronized CloneStatus status() {
+        return status;
+    }
+
+    public synchronized CloneProgress progress() {
+        return new CloneProgress(progressId, List.of(stages));
+    }
+
+    // ---- stages ------------------------------------------------------------------------
+
+    private void startStage(CloneStage stage, int threads, long estimate) {
+        current = stage;
+        stageStartNanos = nanoClock.getAsLong();
+        stages[stage.ordinal()] = new StageProgress(stage, CloneState.IN_PROGRESS, threads,
+                microClock.getAsLong(), 0, estimate, 0, 0, 0, 0);
+        LOG.info("Clone stage {} begins: estimate {} bytes, {} task(s)", stage.label(), estimate, threads);
+    }
+
+    private void finishStage(CloneState outcome) {
+        StageProgress row = stages[current.ordinal()];
+        stages[current.ordinal()] = new StageProgress(row.stage(), outcome, row.threads(), row.beginMicros(),
+                microClock.getAsLong(), row.estimate(), row.data(), row.network(), 0, 0);
+        double seconds = (nanoClock.getAsLong() - stageStartNanos) / 1e9;
+        String rate = String.format("%.2f s (%.1f MiB/s)", seconds,
+                seconds <= 0 ? 0.0 : row.data() / (1024.0 * 1024.0) / seconds);
+        if (outcome == CloneState.COMPLETED) {
+            LOG.info("Clone stage {} ends: {} bytes in {}", current.label(), row.data(), rate);
+        } else {
+            LOG.info("Clone stage {} failed: {} bytes in {}", current.label(), row.data(), rate);
+        }
+        current = null;
+    }
+
+    private void setProgress(CloneProgress progress) {
+        progressId = progress.id();
+        for (StageProgress stage : progress.stages()) {
+            stages[stage.stage().ordinal()] = stage;
+        }
+    }
+
+    // ---- tables and files ------------------------------------------------------------
+
+    private void publishAll() {
+        sink.publish(status);
+        publishProgress();
+    }
+
+    private void publishProgress() {
+        lastPublishNanos = nanoClock.getAsLong();
+        sink.publish(new CloneProgress(progressId, List.of(stages)));
+    }
+
+    private void persist() {
+        CloneProgress progress = new CloneProgress(progressId, List.of(stages));
+        write(ownFiles, progress);
+        // The clone's folder exists once InnoDB has created the directory; never create it ourselves.
+        if (cloneFiles != null && Files.isDirectory(cloneFiles.folder())) {
+            write(cloneFiles, progress);
+        }
+    }
+
+    private void write(StatusFiles files, CloneProgress progress) {
+        try {
+            files.writeStatus(status);
+            files.writeProgress(progress);
+        } catch (IOException | RuntimeException e) {
+            logWriteFailure(files, e);
+        }
+    }
+
+    private void writeDestination(String destination) {
+        try {
+            ownFiles.writeDestination(destination);
+        } catch (IOException | RuntimeException e) {
+            logWriteFailure(ownFiles, e);
+        }
+    }
+
+    private void logWriteFailure(StatusFiles files, Exception e) {
+        if (!writeFailureLogged) {
+            writeFailureLogged = true;
+            LOG.warn("Clone status cannot be saved in {}: {}; performance_schema still shows it", files.folder(),
+                    e.toString());
+        }
+    }
+
+    /** Reads the saved status, folds in a first start after cloning, and publishes. */
+    synchronized void load() {
+        try {
+            Optional<CloneStatus> saved = ownFiles.readStatus();
+            ownFiles.readProgress().ifPresent(this::setProgress);
+            if (saved.isPresent()) {
+                CloneStatus s = saved.get();
+                String destination = ownFiles.readDestination().orElse(CloneStatus.LOCAL_INSTANCE);
+                // No clone survives a restart: one the file calls running was cut short.
+                CloneState state = s.state() == CloneState.IN_PROGRESS ? CloneState.FAILED : s.state();
+                status = new CloneStatus(s.id(), 0, state, s.beginMicros(), s.endMicros(), s.source(), destination,
+                        s.errorNo(), s.errorMessage(), s.binlogFile(), s.binlogPosition(), s.gtidExecuted());
+            }
+            Optional<StatusFiles.Recovery> recovery = ownFiles.readRecovery();
+            if (recovery.isPresent()) {
+                applyRecovery(recovery.get());
+                if (ownFiles.serverRecoveryDone()) {
+                    finishRecovery();
+                } else {
+                    recoveryWatcher = RecoveryWatcher.start(ownFiles, this::finishRecovery);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Clone status in {} cannot be read: {}", ownFiles.folder(), e.toString());
+        }
+        publishAll();
+    }
+
+    /**
+     * The server has appended the cloned GTIDs to #status_recovery: fold the whole
+     * file in, save the view files and consume it, as MySQL's plugin does.
+     */
+    synchronized void finishRecovery() {
+        try {
+            Optional<StatusFiles.Recovery> recovery = ownFiles.readRecovery();
+            if (recovery.isEmpty()) {
+                return;
+            }
+            applyRecovery(recovery.get());
+            write(ownFiles, new CloneProgress(progressId, List.of(stages)));
+            ownFiles.deleteRecovery();
+            LOG.info("Clone recovery status folded into performance_schema.clone_status: binary log {} at {}",
+                    status.binlogFileName(), status.binlogPosition());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Clone recovery status in {} cannot be read: {}", ownFiles.folder(), e.toString());
+        }
+        publishAll();
+    }
+
+    /** Stops watching for the end of a cloned directory's first start. */
+    public void close() {
+        RecoveryWatcher watcher;
+        synchronized (this) {
+            watcher = recoveryWatcher;
+            recoveryWatcher = null;
+        }
+        if (watcher != null) {
+            watcher.stop();
+        }
+    }
+
+    /** This directory was made by a clone and has just started: RESTART and RECOVERY are done. */
+    private void applyRecovery(StatusFiles.Recovery recovery) {
+        boolean recovered = recovery.endMicros() != 0;
+        CloneStatus s = status;
+        status = new CloneStatus(s.id(), 0, recovered ? CloneState.COMPLETED : CloneState.FAILED, s.beginMicros(),
+                recovery.endMicros(), s.source(), s.destination(), recovered ? 0 : MysqlError.ER_INTERNAL_ERROR.code(),
+                recovered ? "" : MysqlError.ER_INTERNAL_ERROR.message(RECOVERY_FAILED), recovery.binlogFile(),
+                recovery.binlogPosition(), recovery.gtidExecuted());
+        StageProgress sync = stages[CloneStage.FILE_SYNC.ordinal()];
+        if (sync.state() != CloneState.COMPLETED || sync.endMicros() == 0) {
+            sync = new StageProgress(CloneStage.FILE_SYNC, CloneState.COMPLETED, sync.threads(), sync.beginMicros(),
+                    sync.beginMicros(), sync.estimate(), sync.data(), sync.network(), 0, 0);
+            stages[CloneStage.FILE_SYNC.ordinal()] = sync;
+        }
+        stages[CloneStage.RESTART.ordinal()] = new StageProgress(CloneStage.RESTART, CloneState.COMPLETED, 0,
+                sync.endMicros(), recovery.beginMicros(), 0, 0, 0, 0, 0);
+        stages[CloneStage.RECOVERY.ordinal()] = new StageProgress(CloneStage.RECOVERY,
+                recovered ? CloneState.COMPLETED : CloneState.FAILED, 0, recovery.beginMicros(),
+                recovery.endMicros(), 0, 0, 0, 0, 0);
+    }
+
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}
