@@ -163,8 +163,9 @@ class CloneFailureTest {
             }
             log("target too small (20 MiB tmpfs): %s", CloneOps.describe(e));
             CloneOps.assertErrorCode(3873, e);
+            // The clone's status files (8 KiB) may already be in the target when InnoDB looks.
             assertTrue(e.getMessage().matches("Clone estimated database size is [0-9.]+ MiB\\. "
-                    + "Available space 20\\.00 MiB is not enough\\."), e.getMessage());
+                    + "Available space (20\\.00|19\\.99) MiB is not enough\\."), e.getMessage());
             assertEquals(List.of(), CloneOps.listTree(small.path()), "nothing may be left behind");
         }
         assertDonorIntact();
