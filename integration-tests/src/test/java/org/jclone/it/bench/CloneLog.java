@@ -21,24 +21,29 @@ record CloneLog(long bytes, double seconds, Map<String, Stage> stages) {
         }
     }
 
-    private static final Pattern END = Pattern.compile("Clone ends: (\\d+) bytes in ([0-9.]+) s");
-    private static final Pattern STAGE = Pattern.compile("Clone stage ([A-Z ]+?) ends: (\\d+) bytes in ([0-9.]+) s");
+    private static final Pattern END = Pattern.compile("Clone ends: (\\d+) bytes in ([0-9.,]+) s");
+    private static final Pattern STAGE = Pattern.compile("Clone stage ([A-Z ]+?) ends: (\\d+) bytes in ([0-9.,]+) s");
 
     /** Parses the error-log text written during one clone. */
     static CloneLog parse(String logText) {
         Map<String, Stage> stages = new LinkedHashMap<>();
         Matcher s = STAGE.matcher(logText);
         while (s.find()) {
-            stages.put(s.group(1), new Stage(Long.parseLong(s.group(2)), Double.parseDouble(s.group(3))));
+            stages.put(s.group(1), new Stage(Long.parseLong(s.group(2)), seconds(s.group(3))));
         }
         Matcher e = END.matcher(logText);
         long bytes = -1;
         double seconds = 0;
         while (e.find()) {
             bytes = Long.parseLong(e.group(1));
-            seconds = Double.parseDouble(e.group(2));
+            seconds = seconds(e.group(2));
         }
         return new CloneLog(bytes, seconds, stages);
+    }
+
+    /** mysqld's JVM formats with its default locale: "0.36" or "0,36". */
+    private static double seconds(String text) {
+        return Double.parseDouble(text.replace(',', '.'));
     }
 
     Stage stage(String name) {

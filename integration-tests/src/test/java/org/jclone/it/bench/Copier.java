@@ -52,7 +52,11 @@ final class Copier {
             throw new IllegalStateException(String.format("the clone in %s holds %,d bytes, less than the %,d bytes "
                     + "of the donor's tablespaces: it is incomplete", target, bytes, expected));
         }
-        return new CopyMeasurement(seconds, sync, bytes, cpu, CloneLog.parse(donor.errorLogFrom(logOffset)));
+        CloneLog log = CloneLog.parse(donor.errorLogFrom(logOffset));
+        if (log.bytes() < 0) {
+            BenchLog.info("WARNING: no \"Clone ends\" note in the donor's error log for %s: stage figures will be 0", target);
+        }
+        return new CopyMeasurement(seconds, sync, bytes, cpu, log);
     }
 
     /** cp -r of the donor's data directory (the physical limit). Does not remove the target. */

@@ -162,7 +162,7 @@ final class DataSet {
         facts.setProperty("tables", Integer.toString(settings.tables()));
         facts.setProperty("rows", Long.toString(rows.stream().mapToLong(Long::longValue).sum()));
         facts.setProperty("tableBytesAtBuild", Long.toString(sumIbd(data.resolve(SCHEMA))));
-        facts.setProperty("builtAt", Instant.now().toString());
+        facts.setProperty("builtAt", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         facts.setProperty("buildSeconds", String.format("%.0f", seconds));
         BenchLog.info("built the data set: %s rows, %.2f GiB of .ibd in %.0f s", facts.getProperty("rows"),
                 Long.parseLong(facts.getProperty("tableBytesAtBuild")) / DiskSpace.GIB, seconds);

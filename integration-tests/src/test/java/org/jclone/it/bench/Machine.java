@@ -38,7 +38,7 @@ record Machine(String cpu, int cores, long memoryBytes, String kernel, String di
                 ProcFs.loadAverage());
     }
 
-    /** "virtio disk, not rotating" style facts about /dev/X from /sys/block. */
+    /** Facts about /dev/X from /sys/block (a virtual disk may call itself rotational whatever backs it). */
     private static String device(String source) {
         if (!source.startsWith("/dev/")) {
             return source;
@@ -51,7 +51,7 @@ record Machine(String cpu, int cores, long memoryBytes, String kernel, String di
         }
         StringBuilder facts = new StringBuilder(source);
         read(block.resolve("device/model")).ifPresent(m -> facts.append(", model ").append(m));
-        read(block.resolve("queue/rotational")).ifPresent(r -> facts.append("1".equals(r) ? ", rotating" : ", not rotating"));
+        read(block.resolve("queue/rotational")).ifPresent(r -> facts.append(", queue/rotational=").append(r));
         read(block.resolve("queue/scheduler")).ifPresent(s -> facts.append(", scheduler ").append(s));
         return facts.toString();
     }
