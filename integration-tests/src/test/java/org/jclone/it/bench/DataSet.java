@@ -27,7 +27,8 @@ import org.jclone.it.harness.MysqlServer;
  * (primary key, two secondary indexes, random payloads) whose .ibd files add up to the asked
  * size. Built once per size on MySQL 8.0.31 with bulk-load settings and kept in
  * {@code <workDir>/dataset-<size>-<tables>t/}; {@code dataset.properties}, written last, marks it
- * complete. Later runs start their donor in place on it, so its workload's inserts stay in it.
+ * complete. That copy stays pristine: each run measures a fresh working copy of it
+ * ({@link #workingCopy}), so the workload's writes of one run never reach the next.
  */
 final class DataSet {
 
@@ -46,13 +47,17 @@ final class DataSet {
             new String[] {"innodb_buffer_pool_dump_at_shutdown", "OFF"});
 
     private final Path dir;
+    private final Path dataDir;
     private final Properties facts;
     private final boolean reused;
+    private final double copySeconds;
 
-    private DataSet(Path dir, Properties facts, boolean reused) {
+    private DataSet(Path dir, Path dataDir, Properties facts, boolean reused, double copySeconds) {
         this.dir = dir;
+        this.dataDir = dataDir;
         this.facts = facts;
         this.reused = reused;
+        this.copySeconds = copySeconds;
     }
 
     /** The cached data set of this size, built first if missing, incomplete or {@code rebuild} was asked. */
@@ -65,20 +70,43 @@ final class DataSet {
             if (Integer.toString(FORMAT).equals(facts.getProperty("format"))) {
                 BenchLog.info("reusing the data set in %s (built %s in %s s)", dir, facts.getProperty("builtAt"),
                         facts.getProperty("buildSeconds"));
-                return new DataSet(dir, facts, true);
+                return new DataSet(dir, dir.resolve("data"), facts, true, 0);
             }
         }
         FileTrees.deleteTree(dir);
-        // The data set, then one copy at a time beside it; InnoDB's overhead on top of the .ibd target.
-        DiskSpace.require(settings.workDir(), (long) (settings.sizeBytes() * 2.6) + (2L << 30),
+        // The data set, its working copy and one copy at a time; InnoDB's overhead on top of the .ibd target.
+        DiskSpace.require(settings.workDir(), (long) (settings.sizeBytes() * 3.9) + (2L << 30),
                 "building the " + settings.sizeLabel() + " data set and copying it");
         Properties facts = build(settings, dir);
         store(marker, facts);
-        return new DataSet(dir, facts, false);
+        return new DataSet(dir, dir.resolve("data"), facts, false, 0);
     }
 
+    /** This data set in a fresh copy at {@code target} (replacing what is there), for one run to change. */
+    DataSet workingCopy(Path target) {
+        FileTrees.deleteTree(target);
+        long pristine = org.jclone.it.support.CloneOps.treeBytes(dir.resolve("data"));
+        DiskSpace.require(target.getParent(), (long) (pristine * 2.6) + (1L << 30),
+                "a working copy of the data set and one copy of that");
+        long t0 = System.nanoTime();
+        Commands.run(3600, "cp", "-a", dir.resolve("data").toString(), target.toString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        BenchLog.info("working copy of the data set in %s (%.1f s)", target, seconds);
+        return new DataSet(dir, target, facts, reused, seconds);
+    }
+
+    /** The data directory the run uses (the working copy, once made). */
     Path dataDir() {
+        return dataDir;
+    }
+
+    /** The cached, never-started-by-a-run original. */
+    Path pristineDataDir() {
         return dir.resolve("data");
+    }
+
+    double copySeconds() {
+        return copySeconds;
     }
 
     boolean reused() {

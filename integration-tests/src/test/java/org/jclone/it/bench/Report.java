@@ -136,9 +136,11 @@ final class Report {
         line(f("- Size when measured: %.2f GiB of table files (.ibd), %.2f GiB data directory; built %s in %s s.",
                 r.tableBytes() / DiskSpace.GIB, r.dataDirBytes() / DiskSpace.GIB, d.facts().getProperty("builtAt"),
                 d.facts().getProperty("buildSeconds")));
-        line(d.reused() ? "- **Reused** from the cache of an earlier run (`" + r.settings().workDir().relativize(d.dataDir())
-                + "` under the work directory). The donor workload's inserts of earlier runs are in it."
-                : "- **Built by this run** and cached for later runs.");
+        line((d.reused() ? "- **Reused** from the cache of an earlier run (`" + r.settings().workDir()
+                .relativize(d.pristineDataDir()) + "` under the work directory)"
+                : "- **Built by this run** and cached for later runs")
+                + f("; every run measures a fresh copy of it (made in %.0f s), so no run sees another's writes.",
+                d.copySeconds()));
         line("- Loaded with bulk settings (the loading server only): " + String.join(", ",
                 DataSet.LOAD_OPTIONS.stream().map(o -> o[1] == null ? o[0] : o[0] + "=" + o[1]).toList())
                 + "; INSERT ... SELECT in batches of up to 500,000 rows, two tables at a time.");
