@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jclone.it.support.CloneOps;
 
 /**
  * What the plugin's Java core logged about one clone into the donor's error log (Notes at
@@ -12,8 +13,9 @@ import java.util.regex.Pattern;
  * @param bytes   bytes the core moved (-1 if the log does not say)
  * @param seconds the core's elapsed time
  * @param stages  stage name (FILE COPY, PAGE COPY, REDO COPY) to bytes and seconds
+ * @param tasks   most concurrent tasks InnoDB reported ("Clone State Change : Number of tasks = N"), 0 if none
  */
-record CloneLog(long bytes, double seconds, Map<String, Stage> stages) {
+record CloneLog(long bytes, double seconds, Map<String, Stage> stages, int tasks) {
 
     record Stage(long bytes, double seconds) {
         double mibPerSecond() {
@@ -38,7 +40,7 @@ record CloneLog(long bytes, double seconds, Map<String, Stage> stages) {
             bytes = Long.parseLong(e.group(1));
             seconds = seconds(e.group(2));
         }
-        return new CloneLog(bytes, seconds, stages);
+        return new CloneLog(bytes, seconds, stages, CloneOps.maxCloneTasks(logText));
     }
 
     /** mysqld's JVM formats with its default locale: "0.36" or "0,36". */

@@ -180,8 +180,8 @@ final class Report {
                 + "plus the `sync -f` after it. MiB/s and the ratio use the time until on disk.", r.settings().repetitions()));
         line();
         line("| configuration | returned, min / median s | on disk, min / median s | MiB copied | MiB/s, median (best) "
-                + "| time / cp time, median | CPU s, median |");
-        line("| --- | --- | --- | --- | --- | --- | --- |");
+                + "| time / cp time, median | CPU s, median | tasks, max |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- |");
         copies.forEach((config, runs) -> row(config.label(),
                 minMedian(runs, CopyMeasurement::seconds, "%.2f"),
                 minMedian(runs, CopyMeasurement::durableSeconds, "%.2f"),
@@ -189,9 +189,12 @@ final class Report {
                 f("%.0f (%.0f)", medianOf(runs, CopyMeasurement::durableMibPerSecond),
                         max(runs, CopyMeasurement::durableMibPerSecond)),
                 f("%.2f", medianOf(runs, CopyMeasurement::durableSeconds) / cpDurable),
-                f("%.1f", medianOf(runs, CopyMeasurement::cpuSeconds))));
+                f("%.1f", medianOf(runs, CopyMeasurement::cpuSeconds)),
+                config.isCp() ? "" : Integer.toString(runs.stream().mapToInt(m -> m.log().tasks()).max().orElse(0))));
         line();
-        line("CPU: mysqld's user+system time during the statement for a clone, cp's for cp -r. A clone copies the "
+        line("CPU: mysqld's user+system time during the statement for a clone, cp's for cp -r. Tasks: the most "
+                + "concurrent clone tasks InnoDB logged in any repetition (autotune adds them while throughput rises). "
+                + "A clone copies the "
                 + "tablespaces and writes its own redo; cp also copies the redo files and everything else in the "
                 + "directory, hence the different sizes.");
         line();
@@ -253,7 +256,9 @@ final class Report {
         line();
         line(f("%d threads over a HikariCP pool of %d connections, one autocommit statement per borrow: 70%% point "
                 + "selects by primary key, 10%% updates of the indexed `k`, 10%% updates of `c`, 10%% inserts, on "
-                + "random tables and rows. Per repetition: %d s baseline, a clone at default settings, write-back "
+                + "random tables and rows. The data files are read into the page cache once before the load starts "
+                + "(point reads over a data set larger than the buffer pool then run at a steady rate). Per "
+                + "repetition: %d s baseline, a clone at default settings, write-back "
                 + "(`sync`) and removal of the clone, %d s baseline, a clone with clone_max_data_bandwidth = %d MiB/s%s, "
                 + "write-back and removal. Throughput is statements completed in a window over its length. The load "
                 + "is a closed loop (each thread sends its next statement as soon as the last returns), so the baseline "

@@ -117,12 +117,17 @@ final class Targets {
         if (!met) {
             double gib = r.mover().bytes() / DiskSpace.GIB;
             double javaCpu = medianOf(runs.get(MoverVsNative.Method.JAVA_ZERO_COPY), MoverVsNative.Measurement::cpuSeconds) / gib;
+            double stagedCpu = medianOf(runs.get(MoverVsNative.Method.JAVA_STAGED), MoverVsNative.Measurement::cpuSeconds) / gib;
             double nativeCpu = medianOf(runs.get(MoverVsNative.Method.NATIVE), MoverVsNative.Measurement::cpuSeconds) / gib;
-            why.add(f("CPU per GiB copied: Java zero-copy %.2f s, native loop %.2f s.", javaCpu, nativeCpu));
+            why.add(f("CPU per GiB copied: Java zero-copy %.3f s, Java staging buffer %.3f s, native loop %.3f s.",
+                    javaCpu, stagedCpu, nativeCpu));
             why.add(javaCpu > nativeCpu * 1.1
-                    ? "Limit: the Java data path costs more CPU per byte than the native loop."
-                    : "Limit: not CPU (the Java path used no more CPU per byte); the difference is in how the kernel "
-                    + "serves transferTo (sendfile) against read()/write() for these files and this cache state.");
+                    ? f("Limit: CPU in the zero-copy path. FileChannel.transferTo (sendfile on JDK 17, one call per 1 MiB "
+                            + "piece) used %.0f%% more CPU per byte than read()/write(); the staging-buffer path, plain "
+                            + "positional reads and writes through a direct buffer, reached %.2f of the native loop.",
+                            100 * (javaCpu / nativeCpu - 1), staged / nativeRate)
+                    : "Limit: not CPU (the Java path used no more CPU per byte than the native loop); the difference "
+                            + "is in how the kernel serves sendfile against read()/write() for these files and this cache state.");
         }
         return new Outcome(target, measured, met, verdict(met, ratio, MOVER_VS_NATIVE, false), why);
     }
@@ -166,6 +171,10 @@ final class Targets {
         return new Outcome(target, measured, met, verdict(met, ratio, DONOR_KEPT, false), why);
     }
 
+    /**
+     * Judged on the FILE COPY stage: it moves nearly all the bytes at the throttled rate, while the
+     * start, the page and redo stages and the finish move little data whatever the limit.
+     */
     private static Outcome bandwidth(RunResults r) {
         String target = "clone_max_data_bandwidth honoured within 10%";
         if (r.donor() == null) {
@@ -173,25 +182,36 @@ final class Targets {
         }
         List<DonorImpact.CloneUnderLoad> limited = r.donor().limited();
         int limit = r.donor().limitMiB();
-        double achieved = medianOf(limited, DonorImpact.CloneUnderLoad::achievedMiBPerSecond);
         double fileStage = medianOf(limited, c -> c.copy().log().stage("FILE COPY").mibPerSecond());
-        double deviation = achieved / limit - 1;
+        double overall = medianOf(limited, DonorImpact.CloneUnderLoad::achievedMiBPerSecond);
+        double share = medianOf(limited, c -> (double) c.copy().log().stage("FILE COPY").bytes()
+                / Math.max(1, c.copy().log().bytes()));
+        double deviation = fileStage / limit - 1;
         boolean met = Math.abs(deviation) <= BANDWIDTH_TOLERANCE;
-        String measured = f("%.1f MiB/s achieved (data moved / statement time) against a limit of %d MiB/s: %+.1f%%; "
-                + "FILE COPY stage alone %.1f MiB/s", achieved, limit, 100 * deviation, fileStage);
+        String measured = f("FILE COPY stage (%.0f%% of the bytes) at %.1f MiB/s against a limit of %d MiB/s: %+.1f%%; "
+                + "the whole statement %.1f MiB/s (data moved / wall time)", 100 * share, fileStage, limit,
+                100 * deviation, overall);
         List<String> why = new ArrayList<>();
         if (!met) {
-            double unlimitedRate = medianOf(r.donor().unlimited(), DonorImpact.CloneUnderLoad::achievedMiBPerSecond);
-            double outside = medianOf(limited, c -> c.copy().seconds() - c.copy().log().stage("FILE COPY").seconds());
+            for (DonorImpact.CloneUnderLoad c : limited) {
+                double unlimitedSameRep = r.donor().unlimited().stream().filter(u -> u.rep() == c.rep())
+                        .mapToDouble(u -> u.copy().log().stage("FILE COPY").mibPerSecond()).findFirst().orElse(Double.NaN);
+                why.add(f("Repetition %d: FILE COPY at %.1f MiB/s with the limit, %.1f MiB/s without it just before.",
+                        c.rep(), c.copy().log().stage("FILE COPY").mibPerSecond(), unlimitedSameRep));
+            }
             if (deviation > 0) {
-                why.add(f("Over the limit by %.1f%%: the throttle let more through than asked.", 100 * deviation));
+                why.add(f("Limit: the throttle. It let %.1f%% more through than asked.", 100 * deviation));
             } else {
-                why.add(f("Under the limit by %.1f%%. Time outside FILE COPY (page and redo copy, start, finish): %.2f s "
-                        + "per clone, during which little data moves.", -100 * deviation, outside));
-                if (unlimitedRate < limit * (1 + BANDWIDTH_TOLERANCE)) {
-                    why.add(f("Limit: the clone under this load reached only %.1f MiB/s without a limit, so a limit of "
-                            + "%d MiB/s hardly binds.", unlimitedRate, limit));
-                }
+                double unlimited = medianOf(r.donor().unlimited(), c -> c.copy().log().stage("FILE COPY").mibPerSecond());
+                why.add(unlimited < limit * (1 + BANDWIDTH_TOLERANCE)
+                        ? f("Limit: the machine, not the throttle. Without a limit the FILE COPY stage under this load ran "
+                                + "at %.1f MiB/s (median), too close to %d MiB/s for the limit to bind.", unlimited, limit)
+                        : f("Limit: not the machine's speed (without a limit FILE COPY ran at %.1f MiB/s). The stage "
+                                + "took %.2f s where the limit allows %.2f s (medians): time lost outside the paced "
+                                + "transfers beyond what the throttle's schedule gives back (at most 0.5 s of lag). "
+                                + "Where the stage loses it is not visible from outside the core.", unlimited,
+                                medianOf(limited, c -> c.copy().log().stage("FILE COPY").seconds()),
+                                medianOf(limited, c -> c.copy().log().stage("FILE COPY").bytes() / 1048576.0 / limit)));
             }
         }
         String verdict = met ? "met" : f("missed: %.1f%% off the limit, %.1f points beyond the 10%% tolerance",
