@@ -34,8 +34,10 @@ final class DataSet {
 
     static final String SCHEMA = "bench";
     /** Bump when the schema or the generator changes, so older caches are rebuilt. */
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final long MAX_BATCH_ROWS = 500_000;
+    /** innodb_redo_log_capacity's default in 8.0.31, which the measured donor keeps. */
+    private static final long DEFAULT_REDO_CAPACITY = 100L << 20;
 
     /** Options of the server that loads the data set (not those of the measured donor). */
     static final List<String[]> LOAD_OPTIONS = List.of(
@@ -180,6 +182,7 @@ final class DataSet {
                 pool.shutdownNow();
             }
             server.execute("DROP TABLE " + SCHEMA + ".seq1k");
+            shrinkRedo(server);
         } catch (Exception e) {
             throw new IllegalStateException("building the data set in " + dir + " failed", e);
         }
@@ -195,6 +198,23 @@ final class DataSet {
         BenchLog.info("built the data set: %s rows, %.2f GiB of .ibd in %.0f s", facts.getProperty("rows"),
                 Long.parseLong(facts.getProperty("tableBytesAtBuild")) / DiskSpace.GIB, seconds);
         return facts;
+    }
+
+    /**
+     * Brings the redo log back to the donor's (default) capacity before the data set is cached,
+     * so copies do not carry the loading server's 1 GiB of redo files.
+     */
+    private static void shrinkRedo(MysqlServer server) throws SQLException, InterruptedException {
+        server.execute("SET GLOBAL innodb_redo_log_capacity = " + DEFAULT_REDO_CAPACITY);
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!Long.toString(DEFAULT_REDO_CAPACITY).equals(server.scalar(
+                "SELECT VARIABLE_VALUE FROM performance_schema.global_status "
+                        + "WHERE VARIABLE_NAME = 'Innodb_redo_log_capacity_resized'"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the redo log did not shrink to " + DEFAULT_REDO_CAPACITY + " bytes");
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** Inserts random rows in batches until the table's .ibd reaches {@code targetBytes}; returns its rows. */

@@ -143,7 +143,9 @@ final class Report {
                 d.copySeconds()));
         line("- Loaded with bulk settings (the loading server only): " + String.join(", ",
                 DataSet.LOAD_OPTIONS.stream().map(o -> o[1] == null ? o[0] : o[0] + "=" + o[1]).toList())
-                + "; INSERT ... SELECT in batches of up to 500,000 rows, two tables at a time.");
+                + "; INSERT ... SELECT in batches of up to 500,000 rows, two tables at a time; then the redo log "
+                + "is shrunk back to the default 100 MiB (SET GLOBAL innodb_redo_log_capacity) before the data set is "
+                + "cached.");
         line("- The measured donor runs MySQL's defaults except: " + String.join(", ", r.donorOptions())
                 + " (and the test harness's own: loopback port, socket, `log_error_verbosity=3`, `mysqlx=OFF`).");
         line("- Page cache before every copy: " + r.cache().description() + ".");
