@@ -54,7 +54,8 @@ final class Charts {
         });
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(520).title(title)
                 .xAxisTitle("clone_max_concurrency, clone_autotune_concurrency").yAxisTitle("MiB/s until on disk").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setOverlapped(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
