@@ -1,0 +1,40 @@
+package org.jclone.it.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's parsing and arithmetic (no timing, no server): what its report rests on. */
+class BenchmarkArithmeticTest {
+
+    @Test
+    void mediansAndMinima() {
+        Samples odd = new Samples().add(3).add(1).add(2);
+        assertEquals(2, odd.median());
+        assertEquals(1, odd.min());
+        assertEquals(2.5, new Samples().add(4).add(1).add(2).add(3).median());
+    }
+
+    @Test
+    void readsTheCoreLogInEitherDecimalSeparator() {
+        String log = """
+                2026-11-21T06:02:30 0 [Note] [MY-011071] [Server] Plugin clone reported: 'Clone stage FILE COPY ends: 248633141 bytes in 0.36 s (658.7 MiB/s)'
+                2026-11-21T06:02:30 0 [Note] [MY-011071] [Server] Plugin clone reported: 'Clone stage PAGE COPY ends: 0 bytes in 0,03 s (0,0 MiB/s)'
+                2026-11-21T06:02:30 0 [Note] [MY-011071] [Server] Plugin clone reported: 'Clone ends: 248685365 bytes in 0.80 s (296.4 MiB/s) into /x'
+                """;
+        CloneLog parsed = CloneLog.parse(log);
+        assertEquals(248685365L, parsed.bytes());
+        assertEquals(0.80, parsed.seconds(), 1e-9);
+        assertEquals(248633141L, parsed.stage("FILE COPY").bytes());
+        assertEquals(0.03, parsed.stage("PAGE COPY").seconds(), 1e-9);
+        assertEquals(0, parsed.stage("REDO COPY").seconds());
+        assertEquals(0.39, parsed.stageSeconds(), 1e-9);
+    }
+
+    @Test
+    void theAutomaticBandwidthLimitIsHalfTheUnlimitedRate() {
+        assertEquals(185, DonorImpact.halfOf(376.7));
+        assertEquals(7, DonorImpact.halfOf(15.9));
+        assertEquals(1, DonorImpact.halfOf(0.5));
+    }
+}

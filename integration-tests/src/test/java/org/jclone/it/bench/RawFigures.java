@@ -1,0 +1,47 @@
+package org.jclone.it.bench;
+
+import static org.jclone.it.bench.Targets.f;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Every single measurement of a run as plain lines, next to the cached data sets (not committed). */
+final class RawFigures {
+
+    private RawFigures() {
+    }
+
+    static Path write(RunResults r, Path file) {
+        StringBuilder out = new StringBuilder();
+        out.append("settings ").append(r.settings()).append('\n');
+        out.append("machine ").append(r.machine()).append('\n');
+        if (r.copies() != null) {
+            r.copies().forEach((config, runs) -> runs.forEach(m -> out.append(f(
+                    "copy '%s' seconds=%.3f sync=%.3f bytes=%d cpu=%.2f core=%s%n", config.label(), m.seconds(),
+                    m.syncSeconds(), m.bytes(), m.cpuSeconds(), m.log()))));
+        }
+        if (r.mover() != null) {
+            r.mover().byState().forEach((state, byMethod) -> byMethod.forEach((method, runs) -> runs.forEach(m ->
+                    out.append(f("mover %s %s %s%n", state, method, m)))));
+        }
+        if (r.donor() != null) {
+            r.donor().windows().forEach(w -> out.append("window ").append(w).append('\n'));
+            r.donor().clones().forEach(c -> out.append(f("clone-under-load rep=%d limit=%d ratio=%.3f achieved=%.1f %s%n",
+                    c.rep(), c.limitMiB(), c.throughputRatio(), c.achievedMiBPerSecond(), c.copy())));
+            r.donor().samples().forEach(s -> out.append(f("sample %.1f %.0f%n", s.atSeconds(), s.opsPerSecond())));
+        }
+        if (r.footprint() != null) {
+            r.footprint().installs().forEach(i -> out.append("install ").append(i).append('\n'));
+            out.append(f("reinstall %.3f rssBeforeFirstClone=%d rssAfterFirstClone=%d%n", r.footprint().reinstallSeconds(),
+                    r.footprint().rssBeforeFirstClone(), r.footprint().rssAfterFirstClone()));
+        }
+        try {
+            Files.writeString(file, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+}
