@@ -11,14 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
@@ -46,36 +44,25 @@ import org.testcontainers.utility.DockerImageName;
  * mysqld runs as PID 1, so {@code MYSQLD_PARENT_PID=0} plus an on-failure restart policy lets it
  * RESTART itself like under systemd. Servers reach each other on a shared network by name.
  */
-public final class ContainerMysqlServer implements MysqlServer {
+public final class ContainerMysqlServer extends BaseMysqlServer {
 
     private static final int MYSQL_PORT = 3306;
     private static final String DATA_IN_CONTAINER = "/var/lib/mysql";
     private static final Map<String, ImageFromDockerfile> PLUGIN_IMAGES = new ConcurrentHashMap<>();
 
-    private final ServerSpec spec;
-    private final Path serverDir;
-    private final Path dataDir;
-    private final Path pluginDir;
-    private final Path configFile;
-    private final Path errorLog;
     private final GenericContainer<?> container;
     private boolean created;
     private int restartsSeen;
 
     private ContainerMysqlServer(ServerSpec spec) {
-        this.spec = spec;
-        this.serverDir = ServerDirs.allocate(spec.group(), spec.name());
-        this.dataDir = spec.dataDir() != null ? spec.dataDir() : serverDir.resolve("data");
-        this.pluginDir = serverDir.resolve("plugin");
-        this.configFile = serverDir.resolve("my.cnf");
-        this.errorLog = serverDir.resolve("error.log");
+        super(spec);
         prepareDirectories();
         this.container = newContainer();
     }
 
     /** Fails (never skips) when Docker was asked for but there is no engine. */
     static ContainerMysqlServer create(ServerSpec spec) {
-        ProcessMysqlServer.checkPluginSource(spec);
+        checkPluginSource(spec);
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             throw new IllegalStateException(HarnessConfig.BACKEND + "=docker was requested but no Docker engine"
                     + " is reachable; run without it to use local mysqld processes");
@@ -303,16 +290,6 @@ public final class ContainerMysqlServer implements MysqlServer {
     // ---- access ------------------------------------------------------------------------------
 
     @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
-    public MysqlDistribution distribution() {
-        return spec.distribution();
-    }
-
-    @Override
     public String host() {
         return container.getHost();
     }
@@ -338,30 +315,6 @@ public final class ContainerMysqlServer implements MysqlServer {
         return MYSQL_PORT;
     }
 
-    @Override
-    public String jdbcUrl() {
-        return "jdbc:mysql://" + host() + ":" + port() + "/?useSSL=false&allowPublicKeyRetrieval=true";
-    }
-
-    @Override
-    public Connection connect(String user, String password) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password == null ? "" : password);
-        props.setProperty("connectTimeout", "5000");
-        return DriverManager.getConnection(jdbcUrl(), props);
-    }
-
-    @Override
-    public Path serverDir() {
-        return serverDir;
-    }
-
-    @Override
-    public Path dataDir() {
-        return dataDir;
-    }
-
     /** A host copy of the container log (the image logs to stderr), refreshed on each call. */
     @Override
     public Path errorLog() {
@@ -371,16 +324,6 @@ public final class ContainerMysqlServer implements MysqlServer {
     @Override
     public String errorLogText() {
         return FileTrees.readIfExists(snapshotLogs());
-    }
-
-    @Override
-    public Path pluginDir() {
-        return pluginDir;
-    }
-
-    @Override
-    public Path configFile() {
-        return configFile;
     }
 
     @Override
@@ -406,15 +349,6 @@ public final class ContainerMysqlServer implements MysqlServer {
 
     private InspectContainerResponse inspect() {
         return docker().inspectContainerCmd(container.getContainerId()).exec();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -6,13 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,19 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *   my.cnf  data/  plugin/  tmp/  error.log  mysqld.out  mysqld.pid  mysql.sock
  * </pre>
  */
-public final class ProcessMysqlServer implements MysqlServer {
+public final class ProcessMysqlServer extends BaseMysqlServer {
 
     /** Exit code with which mysqld asks its supervisor for a restart. */
     static final int RESTART_EXIT_CODE = 16;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_UNIX_SOCKET_PATH = 100; // sun_path holds 108 bytes
 
-    private final ServerSpec spec;
-    private final Path serverDir;
-    private final Path dataDir;
-    private final Path pluginDir;
-    private final Path configFile;
-    private final Path errorLog;
     private final Path outputFile;
     private final int port;
 
@@ -48,13 +40,7 @@ public final class ProcessMysqlServer implements MysqlServer {
     private volatile long errorLogOffset; // error.log size when the current process was launched
 
     ProcessMysqlServer(ServerSpec spec) {
-        checkPluginSource(spec);
-        this.spec = spec;
-        this.serverDir = ServerDirs.allocate(spec.group(), spec.name());
-        this.dataDir = spec.dataDir() != null ? spec.dataDir() : serverDir.resolve("data");
-        this.pluginDir = serverDir.resolve("plugin");
-        this.configFile = serverDir.resolve("my.cnf");
-        this.errorLog = serverDir.resolve("error.log");
+        super(spec);
         this.outputFile = serverDir.resolve("mysqld.out");
         this.port = PortAllocator.freePort();
         long t0 = System.nanoTime();
@@ -84,15 +70,6 @@ public final class ProcessMysqlServer implements MysqlServer {
             MyCnf.write(configFile, defaultOptions(), spec);
         } catch (IOException e) {
             throw new UncheckedIOException("preparing " + serverDir, e);
-        }
-    }
-
-    /** A missing plugin build is a failure, never a reason to skip. */
-    static void checkPluginSource(ServerSpec spec) {
-        if (spec.withPlugin() && !Files.isDirectory(spec.pluginSource())) {
-            throw new IllegalStateException("plugin directory " + spec.pluginSource() + " does not exist: build "
-                    + "clone-plugin-jni first (mvn -pl integration-tests -am verify) or set -D"
-                    + HarnessConfig.PLUGIN_DIR);
         }
     }
 
@@ -351,16 +328,6 @@ public final class ProcessMysqlServer implements MysqlServer {
     // ---- access ------------------------------------------------------------------------------
 
     @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
-    public MysqlDistribution distribution() {
-        return spec.distribution();
-    }
-
-    @Override
     public String host() {
         return "127.0.0.1";
     }
@@ -381,30 +348,6 @@ public final class ProcessMysqlServer implements MysqlServer {
     }
 
     @Override
-    public String jdbcUrl() {
-        return "jdbc:mysql://" + host() + ":" + port + "/?useSSL=false&allowPublicKeyRetrieval=true";
-    }
-
-    @Override
-    public Connection connect(String user, String password) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password == null ? "" : password);
-        props.setProperty("connectTimeout", "5000");
-        return DriverManager.getConnection(jdbcUrl(), props);
-    }
-
-    @Override
-    public Path serverDir() {
-        return serverDir;
-    }
-
-    @Override
-    public Path dataDir() {
-        return dataDir;
-    }
-
-    @Override
     public Path errorLog() {
         return errorLog;
     }
@@ -412,16 +355,6 @@ public final class ProcessMysqlServer implements MysqlServer {
     @Override
     public String errorLogText() {
         return FileTrees.readIfExists(errorLog);
-    }
-
-    @Override
-    public Path pluginDir() {
-        return pluginDir;
-    }
-
-    @Override
-    public Path configFile() {
-        return configFile;
     }
 
     @Override
@@ -436,15 +369,6 @@ public final class ProcessMysqlServer implements MysqlServer {
         return (errors.isEmpty() ? "" : "errors logged:\n" + String.join("\n", errors) + "\n")
                 + "error log " + errorLog + " ends with:\n" + FileTrees.tail(errorLog, 50)
                 + (out.isEmpty() ? "" : "\nmysqld stdout/stderr ends with:\n" + out);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
