@@ -40,6 +40,12 @@ public final class CloneDemo {
             System.out.printf("CLONE LOCAL DATA DIRECTORY: %.1f MiB in %.2f s = %.1f MiB/s (concurrency up to %s)%n",
                     bytes / 1048576.0, seconds, bytes / 1048576.0 / seconds,
                     donor.scalar("SELECT @@GLOBAL.clone_max_concurrency"));
+            System.out.println("performance_schema.clone_progress on the donor:");
+            for (List<String> row : donor.query("SELECT STAGE, STATE, THREADS, DATA, "
+                    + "TIMESTAMPDIFF(MICROSECOND, BEGIN_TIME, END_TIME) / 1e6 FROM performance_schema.clone_progress")) {
+                System.out.printf("  %-10s %-12s threads %s  %12s bytes  %s s%n", row.get(0), row.get(1), row.get(2),
+                        row.get(3), row.get(4));
+            }
 
             try (MysqlServer clone = MysqlServer.builder(mysql).name("demo-clone").group("CloneDemo")
                     .withPlugin(true).dataDir(target).start()) {
