@@ -115,8 +115,7 @@ public final class StatusBoard {
             speedSampleNanos = now;
             speedSampleBytes = totalBytes;
         }
-        stages[current.ordinal()] = new StageProgress(row.stage(), row.state(), row.threads(), row.beginMicros(),
-                row.endMicros(), row.estimate(), row.data() + bytes, row.network(), speed, 0);
+        stages[current.ordinal()] = row.withData(row.data() + bytes, speed);
         if (now - lastPublishNanos >= PUBLISH_INTERVAL_NANOS) {
             publishProgress();
         }
@@ -127,9 +126,7 @@ public final class StatusBoard {
         if (current == null) {
             return;
         }
-        StageProgress row = stages[current.ordinal()];
-        stages[current.ordinal()] = new StageProgress(row.stage(), row.state(), threads, row.beginMicros(),
-                row.endMicros(), row.estimate(), row.data(), row.network(), row.dataSpeed(), 0);
+        stages[current.ordinal()] = stages[current.ordinal()].withThreads(threads);
         publishProgress();
     }
 
@@ -138,10 +135,8 @@ public final class StatusBoard {
         if (current != null) {
             finishStage(errorNo == 0 ? CloneState.COMPLETED : CloneState.FAILED);
         }
-        CloneStatus s = status;
-        status = new CloneStatus(s.id(), s.pid(), errorNo == 0 ? CloneState.COMPLETED : CloneState.FAILED,
-                s.beginMicros(), microClock.getAsLong(), s.source(), s.destination(), errorNo,
-                errorNo == 0 ? "" : errorMessage, s.binlogFile(), s.binlogPosition(), s.gtidExecuted());
+        status = status.ended(errorNo == 0 ? CloneState.COMPLETED : CloneState.FAILED, microClock.getAsLong(), errorNo,
+                errorNo == 0 ? "" : errorMessage);
         persist();
         publishAll();
         cloneFiles = null;
@@ -160,15 +155,13 @@ public final class StatusBoard {
     private void startStage(CloneStage stage, int threads, long estimate) {
         current = stage;
         stageStartNanos = nanoClock.getAsLong();
-        stages[stage.ordinal()] = new StageProgress(stage, CloneState.IN_PROGRESS, threads,
-                microClock.getAsLong(), 0, estimate, 0, 0, 0, 0);
+        stages[stage.ordinal()] = StageProgress.started(stage, threads, microClock.getAsLong(), estimate);
         LOG.info("Clone stage {} begins: estimate {} bytes, {} task(s)", stage.label(), estimate, threads);
     }
 
     private void finishStage(CloneState outcome) {
         StageProgress row = stages[current.ordinal()];
-        stages[current.ordinal()] = new StageProgress(row.stage(), outcome, row.threads(), row.beginMicros(),
-                microClock.getAsLong(), row.estimate(), row.data(), row.network(), 0, 0);
+        stages[current.ordinal()] = row.ended(outcome, microClock.getAsLong());
         double seconds = (nanoClock.getAsLong() - stageStartNanos) / 1e9;
         String rate = String.format("%.2f s (%.1f MiB/s)", seconds,
                 seconds <= 0 ? 0.0 : row.data() / (1024.0 * 1024.0) / seconds);
@@ -196,11 +189,11 @@ public final class StatusBoard {
 
     private void publishProgress() {
         lastPublishNanos = nanoClock.getAsLong();
-        sink.publish(new CloneProgress(progressId, List.of(stages)));
+        sink.publish(progress());
     }
 
     private void persist() {
-        CloneProgress progress = new CloneProgress(progressId, List.of(stages));
+        CloneProgress progress = progress();
         write(ownFiles, progress);
         // The clone's folder exists once InnoDB has created the directory; never create it ourselves.
         if (cloneFiles != null && Files.isDirectory(cloneFiles.folder())) {
@@ -239,12 +232,7 @@ public final class StatusBoard {
             Optional<CloneStatus> saved = ownFiles.readStatus();
             ownFiles.readProgress().ifPresent(this::setProgress);
             if (saved.isPresent()) {
-                CloneStatus s = saved.get();
-                String destination = ownFiles.readDestination().orElse(CloneStatus.LOCAL_INSTANCE);
-                // No clone survives a restart: one the file calls running was cut short.
-                CloneState state = s.state() == CloneState.IN_PROGRESS ? CloneState.FAILED : s.state();
-                status = new CloneStatus(s.id(), 0, state, s.beginMicros(), s.endMicros(), s.source(), destination,
-                        s.errorNo(), s.errorMessage(), s.binlogFile(), s.binlogPosition(), s.gtidExecuted());
+                status = saved.get().afterRestart(ownFiles.readDestination().orElse(CloneStatus.LOCAL_INSTANCE));
             }
             Optional<StatusFiles.Recovery> recovery = ownFiles.readRecovery();
             if (recovery.isPresent()) {
@@ -272,7 +260,7 @@ public final class StatusBoard {
                 return;
             }
             applyRecovery(recovery.get());
-            write(ownFiles, new CloneProgress(progressId, List.of(stages)));
+            write(ownFiles, progress());
             ownFiles.deleteRecovery();
             LOG.info("Clone recovery status folded into performance_schema.clone_status: binary log {} at {}",
                     status.binlogFileName(), status.binlogPosition());
@@ -297,15 +285,13 @@ public final class StatusBoard {
     /** This directory was made by a clone and has just started: RESTART and RECOVERY are done. */
     private void applyRecovery(StatusFiles.Recovery recovery) {
         boolean recovered = recovery.endMicros() != 0;
-        CloneStatus s = status;
-        status = new CloneStatus(s.id(), 0, recovered ? CloneState.COMPLETED : CloneState.FAILED, s.beginMicros(),
-                recovery.endMicros(), s.source(), s.destination(), recovered ? 0 : MysqlError.ER_INTERNAL_ERROR.code(),
-                recovered ? "" : MysqlError.ER_INTERNAL_ERROR.message(RECOVERY_FAILED), recovery.binlogFile(),
-                recovery.binlogPosition(), recovery.gtidExecuted());
+        status = status.ended(recovered ? CloneState.COMPLETED : CloneState.FAILED, recovery.endMicros(),
+                recovered ? 0 : MysqlError.ER_INTERNAL_ERROR.code(),
+                recovered ? "" : MysqlError.ER_INTERNAL_ERROR.message(RECOVERY_FAILED))
+                .withBinlog(recovery.binlogFile(), recovery.binlogPosition(), recovery.gtidExecuted());
         StageProgress sync = stages[CloneStage.FILE_SYNC.ordinal()];
         if (sync.state() != CloneState.COMPLETED || sync.endMicros() == 0) {
-            sync = new StageProgress(CloneStage.FILE_SYNC, CloneState.COMPLETED, sync.threads(), sync.beginMicros(),
-                    sync.beginMicros(), sync.estimate(), sync.data(), sync.network(), 0, 0);
+            sync = sync.ended(CloneState.COMPLETED, sync.beginMicros());
             stages[CloneStage.FILE_SYNC.ordinal()] = sync;
         }
         stages[CloneStage.RESTART.ordinal()] = new StageProgress(CloneStage.RESTART, CloneState.COMPLETED, 0,

@@ -101,15 +101,9 @@ public final class StatusFiles {
         }
         long[] head = numbers(lines.get(0), 2);
         long[] times = numbers(line(lines, 1), 2);
-        StringBuilder gtid = new StringBuilder(line(lines, 7));
-        for (int i = 8; i < lines.size(); i++) {
-            if (!lines.get(i).isEmpty()) {
-                gtid.append('\n').append(lines.get(i));
-            }
-        }
         return Optional.of(new CloneStatus((int) head[1], 0, CloneState.ofCode(head[0]), times[0], times[1],
                 line(lines, 2), "", (int) numbers(line(lines, 3), 1)[0], line(lines, 4), line(lines, 5),
-                numbers(line(lines, 6), 1)[0], gtid.toString()));
+                numbers(line(lines, 6), 1)[0], linesFrom(lines, 7)));
     }
 
     public Optional<CloneProgress> readProgress() throws IOException {
@@ -138,14 +132,8 @@ public final class StatusFiles {
         if (lines.isEmpty()) {
             return Optional.empty();
         }
-        StringBuilder gtid = new StringBuilder(line(lines, 4));
-        for (int i = 5; i < lines.size(); i++) {
-            if (!lines.get(i).isEmpty()) {
-                gtid.append('\n').append(lines.get(i));
-            }
-        }
         return Optional.of(new Recovery(numbers(lines.get(0), 1)[0], numbers(line(lines, 1), 1)[0],
-                line(lines, 2), numbers(line(lines, 3), 1)[0], gtid.toString()));
+                line(lines, 2), numbers(line(lines, 3), 1)[0], linesFrom(lines, 4)));
     }
 
     /** True once the server has finished the first start of a cloned directory (GTIDs written). */
@@ -165,6 +153,17 @@ public final class StatusFiles {
 
     private static String line(List<String> lines, int index) {
         return index < lines.size() ? lines.get(index) : "";
+    }
+
+    /** A GTID set spans lines from {@code first} to the end; blank lines are not part of it. */
+    private static String linesFrom(List<String> lines, int first) {
+        StringBuilder text = new StringBuilder(line(lines, first));
+        for (int i = first + 1; i < lines.size(); i++) {
+            if (!lines.get(i).isEmpty()) {
+                text.append('\n').append(lines.get(i));
+            }
+        }
+        return text.toString();
     }
 
     // Missing or malformed numbers read as 0, as a C++ stream extraction leaves them.
