@@ -178,13 +178,9 @@ public final class ContainerMysqlServer extends BaseMysqlServer {
     @Override
     public int startExpectingFailure(Duration timeout) {
         startContainer();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            InspectContainerResponse.ContainerState state = inspect().getState();
-            if (!Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getRestarting())) {
-                return state.getExitCodeLong().intValue();
-            }
-            sleep(250);
+        Integer exitCode = exitCodeWithin(timeout);
+        if (exitCode != null) {
+            return exitCode;
         }
         kill();
         throw new AssertionError(name() + " was expected to fail to start but still ran after " + timeout);
@@ -258,6 +254,15 @@ public final class ContainerMysqlServer extends BaseMysqlServer {
 
     @Override
     public int awaitExit(Duration timeout) {
+        Integer exitCode = exitCodeWithin(timeout);
+        if (exitCode != null) {
+            return exitCode;
+        }
+        throw new AssertionError(name() + " still running after " + timeout);
+    }
+
+    /** The container's exit code once it has stopped for good, or null if it still runs after {@code timeout}. */
+    private Integer exitCodeWithin(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             InspectContainerResponse.ContainerState state = inspect().getState();
@@ -266,7 +271,7 @@ public final class ContainerMysqlServer extends BaseMysqlServer {
             }
             sleep(250);
         }
-        throw new AssertionError(name() + " still running after " + timeout);
+        return null;
     }
 
     @Override
