@@ -41,9 +41,7 @@ public final class StatusBoard {
     private boolean writeFailureLogged;
     private RecoveryWatcher recoveryWatcher;
 
-    // Data speed over the last second, and when the tables were last refreshed.
-    private long totalBytes;
-    private long speed;
+    // The current stage's data speed over the last second, and when the tables were last refreshed.
     private long speedSampleNanos;
     private long speedSampleBytes;
     private long lastPublishNanos;
@@ -78,10 +76,6 @@ public final class StatusBoard {
         current = null;
         cloneFiles = destinationDir == null ? null : StatusFiles.in(destinationDir);
         writeFailureLogged = false;
-        totalBytes = 0;
-        speed = 0;
-        speedSampleNanos = nanoClock.getAsLong();
-        speedSampleBytes = 0;
         startStage(CloneStage.DROP_DATA, threads, 0);
         writeDestination(destination);
         persist();
@@ -107,15 +101,16 @@ public final class StatusBoard {
         if (current == null) {
             return;
         }
-        totalBytes += bytes;
         StageProgress row = stages[current.ordinal()];
+        long data = row.data() + bytes;
+        long speed = row.dataSpeed();
         long now = nanoClock.getAsLong();
         if (now - speedSampleNanos >= SPEED_WINDOW_NANOS) {
-            speed = (totalBytes - speedSampleBytes) * 1_000_000_000L / (now - speedSampleNanos);
+            speed = (data - speedSampleBytes) * 1_000_000_000L / (now - speedSampleNanos);
             speedSampleNanos = now;
-            speedSampleBytes = totalBytes;
+            speedSampleBytes = data;
         }
-        stages[current.ordinal()] = row.withData(row.data() + bytes, speed);
+        stages[current.ordinal()] = row.withData(data, speed);
         if (now - lastPublishNanos >= PUBLISH_INTERVAL_NANOS) {
             publishProgress();
         }
@@ -155,6 +150,9 @@ public final class StatusBoard {
     private void startStage(CloneStage stage, int threads, long estimate) {
         current = stage;
         stageStartNanos = nanoClock.getAsLong();
+        // Like MySQL's plugin, each stage's speed starts from zero.
+        speedSampleNanos = stageStartNanos;
+        speedSampleBytes = 0;
         stages[stage.ordinal()] = StageProgress.started(stage, threads, microClock.getAsLong(), estimate);
         LOG.info("Clone stage {} begins: estimate {} bytes, {} task(s)", stage.label(), estimate, threads);
     }
