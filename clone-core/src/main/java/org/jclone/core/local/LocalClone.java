@@ -333,11 +333,15 @@ public final class LocalClone {
         return rc;
     }
 
-    /** InnoDB would not take one more task (the clone may be finishing): as MySQL's plugin, go on without it. */
+    /**
+     * InnoDB would not take one more task (the clone may be finishing): as MySQL's plugin, go on
+     * without it, and ask for no more, since the next would most likely be refused too.
+     */
     private void refused(int index, long workerThd, int rc, String step) {
         int running;
         synchronized (this) {
             running = --runningTasks;
+            workersClosed = true;
         }
         bestEffort("log a refused task", () -> LOG.info("Clone task {} not added: InnoDB refused its {} with error "
                 + "{} ({}); going on with {} task(s)", index, step, rc, server.pendingErrorMessage(workerThd),

@@ -230,6 +230,24 @@ class LocalCloneTest {
     }
 
     @Test
+    void afterARefusedWorkerNoMoreAreAskedFor() throws Exception {
+        // Workers run one after the other, on the thread that adds them.
+        threads = task -> new Thread(task) {
+            @Override
+            public synchronized void start() {
+                run();
+            }
+        };
+        innodb.begin = (thd, mode) -> mode == InnoDbClone.MODE_ADD_TASK ? ER_INTERNAL_ERROR : 0;
+
+        assertEquals(0, runClone(), sessions.raised().toString());
+
+        assertEquals(Map.of(FakeSessions.CLIENT, masterAll(0), 1L, List.of("begin task failed 1815")),
+                innodb.calls());
+        assertNextCloneAdmitted();
+    }
+
+    @Test
     void aWorkerThatInnoDbRefusesAtApplyBeginEndsItsIdleCopyTaskAndIsLeftOut() throws Exception {
         innodb.applyBegin = (thd, mode) -> mode == InnoDbClone.MODE_ADD_TASK ? ER_INTERNAL_ERROR : 0;
 
