@@ -290,6 +290,11 @@ public final class LocalClone {
         int rc;
         try {
             session = server.startSession();
+            if (session == 0) {
+                // The server could not make a session: nothing was begun, go on without this task.
+                refused(index, 0, 0, "session");
+                return;
+            }
             long workerThd = session;
             begun.begun("session end of task " + index, error -> {
                 server.finishSession(workerThd);
@@ -343,9 +348,9 @@ public final class LocalClone {
             running = --runningTasks;
             workersClosed = true;
         }
-        bestEffort("log a refused task", () -> LOG.info("Clone task {} not added: InnoDB refused its {} with error "
-                + "{} ({}); going on with {} task(s)", index, step, rc, server.pendingErrorMessage(workerThd),
-                running));
+        bestEffort("log a refused task", () -> LOG.info("Clone task {} not added: its {} failed with error {} ({}); "
+                + "going on with {} task(s)", index, step, rc,
+                workerThd == 0 ? "no server session" : server.pendingErrorMessage(workerThd), running));
         bestEffort("show the task count", () -> board.threads(running));
     }
 

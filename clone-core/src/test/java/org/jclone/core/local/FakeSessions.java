@@ -27,8 +27,14 @@ final class FakeSessions implements ServerSessions {
         open.add(CLIENT);
     }
 
+    /** Set: the server cannot make sessions for workers (startSession answers 0). */
+    volatile boolean sessionsRefused;
+
     @Override
     public synchronized long startSession() {
+        if (sessionsRefused) {
+            return 0;
+        }
         long thd = next.getAndIncrement();
         open.add(thd);
         return thd;

@@ -230,6 +230,16 @@ class LocalCloneTest {
     }
 
     @Test
+    void aWorkerWithoutAServerSessionIsLeftOut() throws Exception {
+        sessions.sessionsRefused = true;
+
+        assertEquals(0, runClone(), sessions.raised().toString());
+
+        assertEquals(Map.of(FakeSessions.CLIENT, masterAll(0)), innodb.calls());
+        assertNextCloneAdmitted();
+    }
+
+    @Test
     void afterARefusedWorkerNoMoreAreAskedFor() throws Exception {
         // Workers run one after the other, on the thread that adds them.
         threads = task -> new Thread(task) {
