@@ -2,8 +2,6 @@
 
 #include <atomic>
 #include <cstring>
-#include <deque>
-#include <mutex>
 
 #include "jvm.h"
 #include "natives.h"
@@ -18,9 +16,6 @@ constexpr unsigned int kErInternalError = 1815;  // ER_INTERNAL_ERROR, "Internal
 void *the_plugin = nullptr;
 JavaVM *vm = nullptr;
 std::atomic<bool> started{false};
-
-// The server's own copy of the running clone's target, valid until clone_local returns.
-std::atomic<const char *> running_clone_dir{nullptr};
 
 struct EntryPoints {
   jclass entry = nullptr;  // global reference
@@ -168,28 +163,7 @@ void java_stop() {
   forget_entry_points(env);
 }
 
-const char *stable_data_dir(const std::string &dir) {
-  const char *running = running_clone_dir.load();
-  if (running != nullptr && dir == running) return running;
-  // Not the statement's directory (never expected): keep a copy for the process lifetime.
-  static std::mutex lock;
-  static std::deque<std::string> kept;
-  std::lock_guard<std::mutex> guard(lock);
-  kept.push_back(dir);
-  return kept.back().c_str();
-}
-
-namespace {
-// Publishes the statement's target directory for the duration of one clone.
-class RunningCloneDir {
- public:
-  explicit RunningCloneDir(const char *dir) { running_clone_dir = dir; }
-  ~RunningCloneDir() { running_clone_dir = nullptr; }
-};
-}  // namespace
-
 int java_clone_local(THD *thd, const char *data_dir) {
-  RunningCloneDir running(data_dir);
   AttachedThread thread(vm, "mysql-clone-local");
   JNIEnv *env = thread.env();
   if (env == nullptr) {

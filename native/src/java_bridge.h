@@ -22,10 +22,6 @@ void java_stop();
 // CLONE LOCAL DATA DIRECTORY: 0, or the MySQL error code already raised on thd.
 int java_clone_local(THD *thd, const char *data_dir);
 
-// The clone target as a pointer that stays valid for the whole clone: InnoDB
-// keeps the pointer it is given at apply begin and uses it again at apply end.
-const char *stable_data_dir(const std::string &dir);
-
 // True if the Java core accepts this clone_valid_donor_list value (it raises the error otherwise).
 bool java_validate_donor_list(THD *thd, const char *value);
 

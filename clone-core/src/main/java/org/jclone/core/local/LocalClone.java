@@ -1,6 +1,7 @@
 package org.jclone.core.local;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,11 +9,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import org.jclone.core.config.CloneConfig;
 import org.jclone.core.engine.CloneServices;
 import org.jclone.core.engine.InnoDbClone;
 import org.jclone.core.engine.Locator;
 import org.jclone.core.engine.ServerSessions;
+import org.jclone.core.engine.TargetDirectory;
 import org.jclone.core.error.CloneException;
 import org.jclone.core.error.Failure;
 import org.jclone.core.error.MysqlError;
@@ -29,6 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalClone {
     private static final Logger LOG = LoggerFactory.getLogger(LocalClone.class);
+    private static final ThreadFactory WORKER_THREADS = task -> new Thread(null, task, "jclone-worker", 4L << 20);
+
+    /** Makes one InnoDB task's copy task; tests substitute one that fails. */
+    @FunctionalInterface
+    interface TaskFactory {
+        CopyTask create(LocalClone clone, long thd, int applyTask, boolean master, int bufferSize);
+    }
 
     private final InnoDbClone innodb;
     private final ServerSessions server;
@@ -40,14 +50,23 @@ public final class LocalClone {
     private final StatusBoard board;
     private final BandwidthThrottle throttle;
     private final Autotuner autotuner;
+    private final TaskFactory tasks;
+    private final ThreadFactory threads;
     private final List<Thread> workers = new ArrayList<>();
 
     private long hton;
+    private TargetDirectory target;
     private Locator donorLocator;
     private Locator recipientLocator;
     private volatile int runningTasks;
+    private int nextWorker = 1;
+    private boolean workersClosed;
 
     public LocalClone(CloneServices services, long thd, String dataDir) {
+        this(services, thd, dataDir, CopyTask::new, WORKER_THREADS);
+    }
+
+    LocalClone(CloneServices services, long thd, String dataDir, TaskFactory tasks, ThreadFactory threads) {
         this.innodb = services.innodb();
         this.server = services.server();
         this.thd = thd;
@@ -56,12 +75,12 @@ public final class LocalClone {
         this.board = services.status();
         this.throttle = new BandwidthThrottle(() -> services.config().number("clone_max_data_bandwidth"));
         this.autotuner = new Autotuner(config.maxConcurrency(), System.nanoTime());
+        this.tasks = tasks;
+        this.threads = threads;
     }
 
     /** Runs the clone on the calling (client) thread; 0, or the error already raised for the client. */
     public int run() {
-        Path target = Path.of(dataDir);
-        boolean existed = Files.exists(target);
         try {
             CloneRegistry.enter(this);
         } catch (CloneException e) {
@@ -69,75 +88,116 @@ public final class LocalClone {
             return e.code();
         }
         try {
-            LOG.info("Clone begins: source LOCAL INSTANCE, destination {}, max concurrency {}, autotune {}, "
-                    + "buffer {} bytes, bandwidth limit {} MiB/s", dataDir, config.maxConcurrency(),
-                    config.autotuneConcurrency() ? "ON" : "OFF", config.bufferSize(),
-                    config.maxDataBandwidthMiB());
-            board.begin(server.threadId(thd), dataDir, target, 1);
-            int rc = execute();
-            if (rc != 0 || failure.failed()) {
-                return report(rc, target, existed);
-            }
-            board.end(0, null);
-            LOG.info("Clone ends: {} bytes in {} s ({} MiB/s) into {}", stats.totalBytes(),
-                    String.format("%.2f", stats.elapsedSeconds()), mibPerSecond(stats.totalBytes(),
-                            stats.elapsedSeconds()), dataDir);
-            return 0;
-        } catch (Throwable t) {
-            failure.record(t);
-            return report(MysqlError.ER_INTERNAL_ERROR.code(), target, existed);
+            return runAdmitted();
         } finally {
             CloneRegistry.leave(this);
         }
     }
 
+    // Only an admitted clone makes its target known to InnoDB, in memory of its own.
+    private int runAdmitted() {
+        Path path = null;
+        boolean existed = true;
+        int rc;
+        try {
+            path = Path.of(dataDir);
+            existed = Files.exists(path);
+            target = TargetDirectory.of(dataDir);
+            bestEffort("log the clone's start", () -> LOG.info("Clone begins: source LOCAL INSTANCE, destination {}, "
+                    + "max concurrency {}, autotune {}, buffer {} bytes, bandwidth limit {} MiB/s", dataDir,
+                    config.maxConcurrency(), config.autotuneConcurrency() ? "ON" : "OFF", config.bufferSize(),
+                    config.maxDataBandwidthMiB()));
+            Path destination = path;
+            bestEffort("record the clone's start", () -> board.begin(server.threadId(thd), dataDir, destination, 1));
+            rc = execute();
+        } catch (Throwable t) {
+            rc = failure.record(t);
+        } finally {
+            // InnoDB used the target's address until the last apply end, inside execute().
+            Reference.reachabilityFence(target);
+        }
+        if (rc == 0) {
+            succeeded();
+            return 0;
+        }
+        return report(rc, path, existed);
+    }
+
+    /** Begins, copies and ends; whatever happens, everything begun is ended, newest first. */
     private int execute() {
+        BegunSteps begun = new BegunSteps();
+        int rc;
+        try {
+            rc = beginAndCopy(begun);
+        } catch (Throwable t) {
+            rc = failure.record(t);
+        }
+        int copied = rc;
+        begun.endAll(() -> outcome(copied), endTrouble(thd));
+        return outcome(rc);
+    }
+
+    private int beginAndCopy(BegunSteps begun) {
         hton = innodb.handlerton(thd);
-        boolean locked = false;
         if (config.blockDdl()) {
             if (!server.acquireBackupLock(thd, config.ddlTimeoutSeconds())) {
                 return engineError(thd, MysqlError.ER_LOCK_WAIT_TIMEOUT.code(), "backup lock");
             }
-            locked = true;
+            begun.begun("backup lock release", error -> {
+                server.releaseBackupLock(thd);
+                return 0;
+            });
         }
-        try {
-            Locator donor = Locator.empty();
-            int rc = innodb.begin(hton, thd, donor, InnoDbClone.MODE_START);
-            if (rc != 0) {
-                return engineError(thd, rc, "begin");
-            }
-            donorLocator = donor;
-            Locator recipient = donor.copy();
-            rc = innodb.applyBegin(hton, thd, recipient, InnoDbClone.MODE_START, dataDir);
-            if (rc != 0) {
-                innodb.end(hton, thd, donorLocator, donor.taskId, rc);
-                return engineError(thd, rc, "apply begin");
-            }
-            recipientLocator = recipient;
+        Locator donor = Locator.empty();
+        int rc = innodb.begin(hton, thd, donor, InnoDbClone.MODE_START);
+        if (rc != 0) {
+            return engineError(thd, rc, "begin");
+        }
+        donorLocator = donor;
+        begun.begun("end", error -> innodb.end(hton, thd, donor, donor.taskId, error));
+        Locator recipient = donor.copy();
+        rc = innodb.applyBegin(hton, thd, recipient, InnoDbClone.MODE_START, target);
+        if (rc != 0) {
+            return engineError(thd, rc, "apply begin");
+        }
+        recipientLocator = recipient;
+        begun.begun("apply end", error -> innodb.applyEnd(hton, thd, recipient, recipient.taskId, error));
+        // The master's task exists before any worker, so workers never wait on a master that cannot copy.
+        try (CopyTask master = tasks.create(this, thd, recipient.taskId, true, config.bufferSize())) {
+            begun.begun("wait for the workers", error -> {
+                closeAndJoinWorkers();
+                return 0;
+            });
             runningTasks = 1;
             if (!config.autotuneConcurrency()) {
                 addWorkers(config.maxConcurrency() - 1);
             }
-            try (CopyTask master = new CopyTask(this, thd, recipient.taskId, true, config.bufferSize())) {
-                rc = innodb.copy(hton, thd, donorLocator, donor.taskId, master, config.bufferSize());
-            }
-            if (rc != 0) {
-                engineError(thd, rc, "copy");
-            }
-            joinWorkers();
-            int outcome = failure.failed() ? failure.get().code() : rc;
-            int applyEnd = innodb.applyEnd(hton, thd, recipientLocator, recipient.taskId, outcome);
-            int end = innodb.end(hton, thd, donorLocator, donor.taskId, outcome);
-            if (outcome == 0 && applyEnd != 0) {
-                return engineError(thd, applyEnd, "apply end");
-            }
-            return outcome != 0 ? outcome : (end != 0 ? engineError(thd, end, "end") : 0);
-        } finally {
-            joinWorkers();
-            if (locked) {
-                server.releaseBackupLock(thd);
-            }
+            rc = innodb.copy(hton, thd, donor, donor.taskId, master, config.bufferSize());
         }
+        if (rc != 0) {
+            engineError(thd, rc, "copy");
+        }
+        return rc;
+    }
+
+    /** The clone's error so far: the first failure recorded by any task, else {@code rc}. */
+    private int outcome(int rc) {
+        CloneException first = failure.get();
+        return first != null ? first.code() : rc;
+    }
+
+    private BegunSteps.Trouble endTrouble(long sessionThd) {
+        return new BegunSteps.Trouble() {
+            @Override
+            public void endFailed(String step, int code) {
+                engineError(sessionThd, code, step);
+            }
+
+            @Override
+            public void endThrew(String step, Throwable thrown) {
+                failure.record(thrown);
+            }
+        };
     }
 
     // ---- called by the tasks -------------------------------------------------
@@ -205,51 +265,99 @@ public final class LocalClone {
     // ---- workers ---------------------------------------------------------------
 
     private synchronized void addWorkers(int count) {
-        for (int i = 0; i < count && runningTasks < config.maxConcurrency(); i++) {
-            int index = runningTasks++;
-            Thread worker = new Thread(null, () -> runWorker(index), "jclone-worker-" + index, 4L << 20);
-            worker.setDaemon(true);
-            workers.add(worker);
-            worker.start();
+        for (int i = 0; i < count && !workersClosed && runningTasks < config.maxConcurrency(); i++) {
+            int index = nextWorker++;
+            try {
+                Thread worker = threads.newThread(() -> runWorker(index));
+                worker.setName("jclone-worker-" + index);
+                worker.setDaemon(true);
+                worker.start();
+                workers.add(worker);
+                runningTasks++;
+            } catch (Throwable t) {
+                // Nothing was begun for this task: go on with the tasks that run, as for a refused one.
+                bestEffort("log a task that could not start", () -> LOG.warn(
+                        "Clone task {} could not start ({}); going on with {} task(s)", index, t, runningTasks));
+                break;
+            }
         }
         board.threads(runningTasks);
     }
 
     private void runWorker(int index) {
-        long workerThd = server.startSession();
+        BegunSteps begun = new BegunSteps();
+        long session = 0;
+        int rc;
         try {
-            if (failure.failed()) {
+            session = server.startSession();
+            if (session == 0) {
+                // The server could not make a session: nothing was begun, go on without this task.
+                refused(index, 0, 0, "session");
                 return;
             }
-            Locator donor = donorLocator.copy();
-            int rc = innodb.begin(hton, workerThd, donor, InnoDbClone.MODE_ADD_TASK);
-            if (rc != 0) {
-                engineError(workerThd, rc, "begin of task " + index);
-                return;
-            }
-            Locator recipient = donorLocator.copy();
-            rc = innodb.applyBegin(hton, workerThd, recipient, InnoDbClone.MODE_ADD_TASK, dataDir);
-            if (rc != 0) {
-                innodb.end(hton, workerThd, donor, donor.taskId, rc);
-                engineError(workerThd, rc, "apply begin of task " + index);
-                return;
-            }
-            try (CopyTask task = new CopyTask(this, workerThd, recipient.taskId, false, config.bufferSize())) {
-                rc = innodb.copy(hton, workerThd, donor, donor.taskId, task, config.bufferSize());
-            }
-            if (rc != 0) {
-                engineError(workerThd, rc, "copy of task " + index);
-            }
-            innodb.applyEnd(hton, workerThd, recipientLocator, recipient.taskId, rc);
-            innodb.end(hton, workerThd, donor, donor.taskId, rc);
+            long workerThd = session;
+            begun.begun("session end of task " + index, error -> {
+                server.finishSession(workerThd);
+                return 0;
+            });
+            rc = beginAndCopyTask(index, workerThd, begun);
         } catch (Throwable t) {
-            failure.record(t);
-        } finally {
-            server.finishSession(workerThd);
+            rc = failure.record(t);
         }
+        int copied = rc;
+        begun.endAll(() -> outcome(copied), endTrouble(session));
     }
 
-    private void joinWorkers() {
+    private int beginAndCopyTask(int index, long workerThd, BegunSteps begun) {
+        if (failure.failed()) {
+            return 0;
+        }
+        Locator donor = donorLocator.copy();
+        int rc = innodb.begin(hton, workerThd, donor, InnoDbClone.MODE_ADD_TASK);
+        if (rc != 0) {
+            refused(index, workerThd, rc, "begin");
+            return 0;
+        }
+        // A refused apply begin leaves this donor task idle: it ends with the clone's own outcome, since
+        // an error here would be saved on the whole clone and stop the tasks that do copy.
+        begun.begun("end of task " + index, error -> innodb.end(hton, workerThd, donor, donor.taskId, error));
+        Locator recipient = donorLocator.copy();
+        rc = innodb.applyBegin(hton, workerThd, recipient, InnoDbClone.MODE_ADD_TASK, target);
+        if (rc != 0) {
+            refused(index, workerThd, rc, "apply begin");
+            return 0;
+        }
+        begun.begun("apply end of task " + index,
+                error -> innodb.applyEnd(hton, workerThd, recipientLocator, recipient.taskId, error));
+        try (CopyTask task = tasks.create(this, workerThd, recipient.taskId, false, config.bufferSize())) {
+            rc = innodb.copy(hton, workerThd, donor, donor.taskId, task, config.bufferSize());
+        }
+        if (rc != 0) {
+            engineError(workerThd, rc, "copy of task " + index);
+        }
+        return rc;
+    }
+
+    /**
+     * InnoDB would not take one more task (the clone may be finishing): as MySQL's plugin, go on
+     * without it, and ask for no more, since the next would most likely be refused too.
+     */
+    private void refused(int index, long workerThd, int rc, String step) {
+        int running;
+        synchronized (this) {
+            running = --runningTasks;
+            workersClosed = true;
+        }
+        bestEffort("log a refused task", () -> LOG.info("Clone task {} not added: its {} failed with error {} ({}); "
+                + "going on with {} task(s)", index, step, rc,
+                workerThd == 0 ? "no server session" : server.pendingErrorMessage(workerThd), running));
+        bestEffort("show the task count", () -> board.threads(running));
+    }
+
+    private void closeAndJoinWorkers() {
+        synchronized (this) {
+            workersClosed = true;
+        }
         while (true) {
             Thread next;
             synchronized (this) {
@@ -274,22 +382,43 @@ public final class LocalClone {
 
     // ---- the end -----------------------------------------------------------------
 
+    /** InnoDB reported success: what follows only tells about it, and cannot undo it. */
+    private void succeeded() {
+        bestEffort("record the clone's success", () -> board.end(0, null));
+        bestEffort("log the clone's end", () -> LOG.info("Clone ends: {} bytes in {} s ({} MiB/s) into {}",
+                stats.totalBytes(), String.format("%.2f", stats.elapsedSeconds()),
+                mibPerSecond(stats.totalBytes(), stats.elapsedSeconds()), dataDir));
+    }
+
     /** Raises the clone's error for the client, logs it and removes what the clone created. */
-    private int report(int rc, Path target, boolean existed) {
-        CloneException error = failure.get();
-        if (error == null) {
-            error = MysqlError.ER_INTERNAL_ERROR.exception("clone failed with error " + rc);
-        }
-        if (server.pendingErrorCode(thd) == 0 || error.code() == MysqlError.ER_QUERY_INTERRUPTED.code()) {
-            server.raiseError(error.code(), error.getMessage());
-        }
-        board.end(error.code(), error.getMessage());
-        LOG.error("Clone failed after {} bytes: error {}: {}", stats.totalBytes(), error.code(), error.getMessage(),
-                error.getCause());
-        if (!existed) {
-            removeTree(target);
+    private int report(int rc, Path path, boolean existed) {
+        CloneException error = failure.get() != null ? failure.get()
+                : MysqlError.ER_INTERNAL_ERROR.exception("clone failed with error " + rc);
+        bestEffort("raise the clone's error", () -> {
+            if (server.pendingErrorCode(thd) == 0 || error.code() == MysqlError.ER_QUERY_INTERRUPTED.code()) {
+                server.raiseError(error.code(), error.getMessage());
+            }
+        });
+        bestEffort("record the clone's failure", () -> board.end(error.code(), error.getMessage()));
+        bestEffort("log the clone's failure", () -> LOG.error("Clone failed after {} bytes: error {}: {}",
+                stats.totalBytes(), error.code(), error.getMessage(), error.getCause()));
+        if (!existed && path != null) {
+            bestEffort("remove the incomplete clone", () -> removeTree(path));
         }
         return error.code();
+    }
+
+    /** Telling about the clone (log, status board) never decides its outcome. */
+    private static void bestEffort(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            try {
+                LOG.warn("Clone: could not {}: {}", what, t.toString());
+            } catch (Throwable ignored) {
+                // The log itself failed; there is nowhere left to say it.
+            }
+        }
     }
 
     private static void removeTree(Path root) {

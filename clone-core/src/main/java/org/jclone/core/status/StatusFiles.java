@@ -1,10 +1,13 @@
 package org.jclone.core.status;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,14 +29,41 @@ public final class StatusFiles {
     /** InnoDB's list of files a cloned directory replaces; the server removes it last thing in its first start. */
     static final String REPLACE_FILES = "#replace_files";
 
-    private final Path folder;
+    /** Makes written bytes and renames durable; tests pass one that also records. */
+    interface Sync {
+        void file(FileChannel written, Path path) throws IOException;
 
-    private StatusFiles(Path folder) {
+        void directory(Path directory) throws IOException;
+    }
+
+    static final Sync FSYNC = new Sync() {
+        @Override
+        public void file(FileChannel written, Path path) throws IOException {
+            written.force(true);
+        }
+
+        @Override
+        public void directory(Path directory) throws IOException {
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+        }
+    };
+
+    private final Path folder;
+    private final Sync sync;
+
+    private StatusFiles(Path folder, Sync sync) {
         this.folder = folder;
+        this.sync = sync;
     }
 
     public static StatusFiles in(Path dataDir) {
-        return new StatusFiles(dataDir.resolve(FOLDER));
+        return in(dataDir, FSYNC);
+    }
+
+    static StatusFiles in(Path dataDir, Sync sync) {
+        return new StatusFiles(dataDir.resolve(FOLDER), sync);
     }
 
     public Path folder() {
@@ -78,13 +108,22 @@ public final class StatusFiles {
         write(DESTINATION, oneLine(destination) + "\n");
     }
 
-    // Whole files or nothing: a crash must not leave half a status behind.
+    // Whole files or nothing: a crash must not leave half a status behind. The bytes reach the disk
+    // before the rename, and the rename itself before the write returns (fsync of the folder).
     private void write(String name, String text) throws IOException {
         Files.createDirectories(folder);
         Path temporary = folder.resolve(name + ".jclone-tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = StandardCharsets.UTF_8.encode(text);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            sync.file(channel, temporary);
+        }
         Files.move(temporary, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+        sync.directory(folder);
     }
 
     private static String oneLine(String text) {
