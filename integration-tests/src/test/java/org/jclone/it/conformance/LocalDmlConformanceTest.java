@@ -13,11 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
@@ -69,57 +65,24 @@ class LocalDmlConformanceTest {
                     "CREATE TABLE t1(k INT PRIMARY KEY, v INT, label VARCHAR(64), payload BLOB)",
                     "CREATE TABLE t2(k INT PRIMARY KEY, v INT, label VARCHAR(64), payload BLOB)"
                             + " PARTITION BY KEY(k) PARTITIONS 5");
-            load(c, 0, 100);
+            DmlWorkload.load(c, List.of("t1", "t2"), 0, 100);
 
-            AtomicBoolean cloning = new AtomicBoolean(true);
-            AtomicLong statements = new AtomicLong();
-            List<Thread> writers = new ArrayList<>();
-            writers.add(writer("INSERT INTO %s VALUES(%d, 1, 'inserted during clone', REPEAT('x', 30000))"
-                    + " ON DUPLICATE KEY UPDATE v = v + 1", 100, 100, cloning, statements));
-            writers.add(writer("UPDATE %s SET v = v + 1 WHERE k = %d", 0, 25, cloning, statements));
-            writers.add(writer("DELETE FROM %s WHERE k = %d", 26, 25, cloning, statements));
             try (Connection open = donor.connect()) {
                 exec(open, "USE test", "BEGIN", "UPDATE t1 SET v = -1 WHERE k BETWEEN 51 AND 75",
                         "UPDATE t2 SET v = -1 WHERE k BETWEEN 51 AND 75");
-                writers.forEach(Thread::start);
                 Path target = CloneOps.newTarget(donor, "local_dml");
-                SuiteSteps.cloneLocal(c, target);
-                dmlStatementsDuringClone = statements.get();
+                try (DmlWorkload dml = DmlWorkload.start(donor, List.of("test.t1", "test.t2"))) {
+                    SuiteSteps.cloneLocal(c, target);
+                    dmlStatementsDuringClone = dml.statements();
+                }
                 statusAfterClone = rows(c, STATUS);
                 progressAfterClone = rows(c, PROGRESS);
                 autotuneAfterClone = rows(c, "SHOW VARIABLES LIKE 'clone_autotune_concurrency'");
-                cloning.set(false);
-                for (Thread w : writers) {
-                    w.join();
-                }
                 exec(open, "COMMIT");
                 clone = CloneOps.startClone(servers, "dml-clone", target);
             }
         }
         secondTarget = CloneOps.newTarget(donor, "local_dml_again");
-    }
-
-    private static void load(Connection c, int from, int count) throws SQLException {
-        for (int k = from; k < from + count; k++) {
-            for (String t : List.of("t1", "t2")) {
-                exec(c, "INSERT INTO " + t + " VALUES(" + k + ", " + k * 10 + ", 'row " + k + "', REPEAT('x', 30000))");
-            }
-        }
-    }
-
-    private static Thread writer(String sql, int keyMin, int keyRange, AtomicBoolean running, AtomicLong count) {
-        return new Thread(() -> {
-            try (Connection c = donor.connect()) {
-                exec(c, "USE test");
-                while (running.get()) {
-                    int key = keyMin + ThreadLocalRandom.current().nextInt(keyRange);
-                    exec(c, String.format(sql, "t1", key), String.format(sql, "t2", key));
-                    count.incrementAndGet();
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }, "local_dml-writer");
     }
 
     @Test
@@ -177,7 +140,7 @@ class LocalDmlConformanceTest {
     void cloneOfTheClone(ServerFactory servers) throws Exception {
         try (Connection c = clone.connect()) {
             exec(c, "USE test", "DELETE FROM t1", "DELETE FROM t2");
-            load(c, 0, 100);
+            DmlWorkload.load(c, List.of("t1", "t2"), 0, 100);
             assertLoaded(c);
             SuiteSteps.cloneLocal(c, secondTarget);
             assertEquals(STATUS_COMPLETED, rows(c, STATUS));
