@@ -115,6 +115,51 @@ class LocalTransactionsConformanceTest {
         }
     }
 
+    @Test
+    @DisplayName("local_insert, local_stage: rows inserted and updated and committed during FILE COPY are on the started clone")
+    void committedChangesDuringFileCopy(ServerFactory servers) throws Exception {
+        List<String> counters = List.of("test.t_ins1", "test.t_ins2", "test.t_ins3");
+        Path target = CloneOps.newTarget(donor, "local_insert");
+        try (Connection c = donor.connect(); Connection writer = donor.connect()) {
+            for (String t : counters) {
+                exec(c, "CREATE TABLE " + t + " (a INT NOT NULL PRIMARY KEY AUTO_INCREMENT, b LONGBLOB, c LONGBLOB)");
+            }
+            DmlWorkload.createTable(c, "test.t_stage", "");
+            DmlWorkload.load(c, List.of("test.t_stage"), 0, 100);
+            exec(c, "SET GLOBAL clone_max_data_bandwidth = 8");
+            CompletableFuture<Void> clone = CompletableFuture.runAsync(() -> {
+                try {
+                    SuiteSteps.cloneLocal(c, target);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            awaitFileCopy(writer);
+            // One commit for the inserts: the point is when they commit, not how many fsyncs they take.
+            exec(writer, "START TRANSACTION");
+            for (int i = 1; i < 100; i++) {
+                for (String t : counters) {
+                    exec(writer, "INSERT INTO " + t + " (b, c) VALUES (REPEAT('b', 600), REPEAT('c', 600))");
+                }
+            }
+            exec(writer, "COMMIT", "START TRANSACTION", "UPDATE test.t_stage SET v = v + 1 WHERE k % 3 = 0",
+                    "DELETE FROM test.t_stage WHERE k % 7 = 0", "COMMIT");
+            assertTrue(!clone.isDone(), "the changes must be committed while the clone copies files");
+            clone.get(120, TimeUnit.SECONDS);
+            exec(c, "SET GLOBAL clone_max_data_bandwidth = 0");
+            assertEquals(STATUS_COMPLETED, rows(c, STATUS));
+        }
+        MysqlServer clone = CloneOps.startClone(servers, "insert-clone", target);
+        try (Connection d = donor.connect(); Connection c = clone.connect()) {
+            for (String t : counters) {
+                assertEquals(table("99"), rows(c, "SELECT count(*) FROM " + t), t);
+                assertEquals(rows(d, "CHECKSUM TABLE " + t), rows(c, "CHECKSUM TABLE " + t), t);
+            }
+            assertEquals(rows(d, "CHECKSUM TABLE test.t_stage"), rows(c, "CHECKSUM TABLE test.t_stage"));
+            assertEquals(table("85"), rows(c, "SELECT count(*) FROM test.t_stage"));
+        }
+    }
+
     private static void awaitFileCopy(Connection c) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
