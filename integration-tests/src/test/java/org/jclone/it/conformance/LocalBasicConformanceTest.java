@@ -148,7 +148,14 @@ class LocalBasicConformanceTest {
     @DisplayName("local_basic: INSTALL PLUGIN works while the session's explicit_defaults_for_timestamp is OFF (bug 32199611)")
     void installWithExplicitDefaultsOff() throws Exception {
         try (Connection c = donor.connect()) {
-            exec(c, "UNINSTALL PLUGIN clone", "SET LOCAL explicit_defaults_for_timestamp = OFF");
+            exec(c, "UNINSTALL PLUGIN clone");
+            // performance_schema keeps the instruments of an unloaded plugin (it copied their names).
+            assertEquals(table("thread/clone/client-task", "thread/clone/local-task"), rows(c,
+                    "SELECT NAME FROM performance_schema.setup_threads WHERE NAME LIKE 'thread/clone/%' ORDER BY NAME"));
+            assertEquals(table("statement/clone/client", "statement/clone/local", "statement/clone/server"), rows(c,
+                    "SELECT NAME FROM performance_schema.setup_instruments WHERE NAME LIKE 'statement/clone/%'"
+                            + " ORDER BY NAME"));
+            exec(c, "SET LOCAL explicit_defaults_for_timestamp = OFF");
             assertEquals(table("explicit_defaults_for_timestamp\tOFF"),
                     rows(c, "SHOW VARIABLES LIKE 'explicit_defaults_for_timestamp'"));
             exec(c, "INSTALL PLUGIN clone SONAME 'mysql_clone.so'", "UNINSTALL PLUGIN clone",
