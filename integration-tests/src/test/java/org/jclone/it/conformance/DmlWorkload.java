@@ -32,11 +32,16 @@ final class DmlWorkload implements AutoCloseable {
         exec(c, "CREATE TABLE " + table + "(k INT PRIMARY KEY, v INT, label VARCHAR(64), payload BLOB) " + options);
     }
 
+    /** Keys from..from+count-1, one multi-row INSERT per table (one commit in autocommit mode). */
     static void load(Connection c, List<String> tables, int from, int count) throws SQLException {
+        StringBuilder values = new StringBuilder();
         for (int k = from; k < from + count; k++) {
-            for (String t : tables) {
-                exec(c, "INSERT INTO " + t + " VALUES(" + k + ", " + k * 10 + ", 'row " + k + "', REPEAT('x', 30000))");
-            }
+            values.append(k == from ? "" : ", ")
+                    .append("(").append(k).append(", ").append(k * 10).append(", 'row ").append(k)
+                    .append("', REPEAT('x', 30000))");
+        }
+        for (String t : tables) {
+            exec(c, "INSERT INTO " + t + " VALUES " + values);
         }
     }
 

@@ -74,7 +74,7 @@ class LocalFeaturesConformanceTest {
     void cloneWithUpdatesDuringFileCopy(ServerFactory servers) throws Exception {
         Path target = CloneOps.newTarget(donor, "local_features_updated");
         try (Connection c = donor.connect(); Connection writer = donor.connect()) {
-            exec(c, "SET GLOBAL clone_max_data_bandwidth = 8");
+            exec(c, "SET GLOBAL clone_max_data_bandwidth = 16");
             CompletableFuture<Void> clone = CompletableFuture.runAsync(() -> {
                 try {
                     SuiteSteps.cloneLocal(c, target);

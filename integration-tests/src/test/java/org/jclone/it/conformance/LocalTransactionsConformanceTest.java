@@ -82,7 +82,7 @@ class LocalTransactionsConformanceTest {
             DmlWorkload.createTable(c, tables.get(0), "ROW_FORMAT = COMPRESSED");
             DmlWorkload.createTable(c, tables.get(1), "TABLESPACE = tbs1");
             DmlWorkload.load(c, tables, 0, 20);
-            exec(c, "SET GLOBAL clone_max_data_bandwidth = 8");
+            exec(c, "SET GLOBAL clone_max_data_bandwidth = 16");
             CompletableFuture<Void> clone = CompletableFuture.runAsync(() -> {
                 try {
                     SuiteSteps.cloneLocal(c, target);
@@ -92,7 +92,7 @@ class LocalTransactionsConformanceTest {
             });
             awaitFileCopy(inserter);
             exec(inserter, "START TRANSACTION");
-            DmlWorkload.load(inserter, tables, 50, 200);
+            DmlWorkload.load(inserter, tables, 50, 100);
             assertTrue(!clone.isDone(), "the inserts must happen while the clone copies files");
             clone.get(120, TimeUnit.SECONDS);
             exec(inserter, "ROLLBACK");
@@ -126,7 +126,7 @@ class LocalTransactionsConformanceTest {
             }
             DmlWorkload.createTable(c, "test.t_stage", "");
             DmlWorkload.load(c, List.of("test.t_stage"), 0, 100);
-            exec(c, "SET GLOBAL clone_max_data_bandwidth = 8");
+            exec(c, "SET GLOBAL clone_max_data_bandwidth = 16");
             CompletableFuture<Void> clone = CompletableFuture.runAsync(() -> {
                 try {
                     SuiteSteps.cloneLocal(c, target);
