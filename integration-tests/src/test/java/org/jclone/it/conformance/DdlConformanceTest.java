@@ -51,7 +51,9 @@ class DdlConformanceTest {
             for (String t : existing) {
                 DmlWorkload.createTable(c, t, "");
             }
+            DmlWorkload.createTable(c, "t_zlib", "COMPRESSION = 'zlib'");
             DmlWorkload.load(c, existing, 0, 40);
+            DmlWorkload.load(c, List.of("t_zlib"), 0, 40);
             exec(c, "SET GLOBAL clone_max_data_bandwidth = 8");
             CompletableFuture<Void> cloning = CompletableFuture.runAsync(() -> {
                 try {
@@ -95,6 +97,10 @@ class DdlConformanceTest {
         }
         // ddl_rename
         exec(ddl, "RENAME TABLE t_rename TO t_renamed", "ALTER TABLE t_alter_rename RENAME t_alter_renamed");
+        // ddl_compress (page compression; its encrypted half needs a keyring)
+        DmlWorkload.load(ddl, List.of("t_zlib"), 100, 20);
+        exec(ddl, "ALTER TABLE t_zlib ADD INDEX v_idx(v), ALGORITHM=INPLACE",
+                "ALTER TABLE t_zlib ADD COLUMN extra INT DEFAULT 7, ALGORITHM=COPY");
         // ddl_undo
         exec(ddl, "CREATE UNDO TABLESPACE undo_005 ADD DATAFILE 'undo_005.ibu'");
     }
@@ -166,6 +172,15 @@ class DdlConformanceTest {
         assertSameOnTheClone("t_renamed", "t_alter_renamed");
         List<List<String>> names = tablesOnTheClone();
         assertTrue(!names.contains(List.of("t_rename")) && !names.contains(List.of("t_alter_rename")), names.toString());
+    }
+
+    @Test
+    @DisplayName("ddl_compress: a page-compressed table altered and written during the clone is on the clone, compressed")
+    void pageCompressed() throws Exception {
+        assertSameOnTheClone("t_zlib");
+        try (Connection c = clone.connect()) {
+            assertEquals(table("60"), rows(c, "SELECT count(*) FROM test.t_zlib"));
+        }
     }
 
     @Test
