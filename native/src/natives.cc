@@ -4,6 +4,7 @@
 
 #include "clone_callback.h"
 #include "java_bridge.h"
+#include "psi_keys.h"
 #include "status_tables.h"
 #include "sysvars.h"
 
@@ -89,7 +90,8 @@ jboolean server_killed(JNIEnv *, jclass, jlong thd) {
 
 jlong server_start_session(JNIEnv *, jclass) {
   THD *thd = nullptr;
-  mysql_clone_start_statement(thd, 0, 0);
+  // A worker shows in performance_schema.threads as thread/clone/local-task.
+  mysql_clone_start_statement(thd, psi_local_task_thread_key(), 0);
   return reinterpret_cast<jlong>(thd);
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "java_bridge.h"
+#include "psi_keys.h"
 #include "server_abi.h"
 #include "status_tables.h"
 #include "sysvars.h"
@@ -44,6 +45,7 @@ int clone_plugin_init(void *plugin) {
     jclone::java_stop();
     return rc;
   }
+  jclone::psi_register_keys();
   if (!jclone::status_tables_create(&error)) {
     my_plugin_log_message(jclone::plugin_handle(), MY_ERROR_LEVEL,
                           "Clone plugin cannot add its performance_schema tables: %s",
@@ -72,7 +74,11 @@ int clone_plugin_deinit(void *) {
   return 0;
 }
 
-int clone_local(THD *thd, const char *data_dir) { return jclone::java_clone_local(thd, data_dir); }
+int clone_local(THD *thd, const char *data_dir) {
+  // The statement shows as statement/clone/local instead of statement/abstract/clone.
+  mysql_clone_start_statement(thd, 0, jclone::psi_local_statement_key());
+  return jclone::java_clone_local(thd, data_dir);
+}
 
 int clone_remote_client(THD *, const char *, unsigned int, const char *, const char *,
                         const char *, int) {

@@ -25,6 +25,7 @@ public final class StatusBoard {
     private static final Logger LOG = LoggerFactory.getLogger(StatusBoard.class);
     private static final long PUBLISH_INTERVAL_NANOS = 100_000_000L;
     private static final long SPEED_WINDOW_NANOS = 1_000_000_000L;
+    private static final int CLONE_ID = 1;
     private static final String RECOVERY_FAILED =
             "Recovery failed. Please Retry Clone. For details, look into server error log.";
 
@@ -65,9 +66,12 @@ public final class StatusBoard {
 
     // ---- a clone's life --------------------------------------------------------------
 
-    /** A clone begins: a new ID, In Progress, and its first stage (DROP DATA). */
+    /**
+     * A clone begins: In Progress, and its first stage (DROP DATA). The tables hold one
+     * clone, so its ID is always 1, as MySQL's plugin shows it (scripts select WHERE ID = 1).
+     */
     public synchronized void begin(long pid, String destination, Path destinationDir, int threads) {
-        int id = Math.max(status.id(), progressId) + 1;
+        int id = CLONE_ID;
         long now = microClock.getAsLong();
         status = new CloneStatus(id, pid, CloneState.IN_PROGRESS, now, 0, CloneStatus.LOCAL_INSTANCE,
                 destination, 0, "", "", 0, "");
