@@ -22,8 +22,11 @@ public final class PluginEntry {
         try {
             services = NativeServices.create();
             ServerLogAppender.connect();
-            logger().info("Clone plugin Java engine started on {} {} (plugin directory {})",
-                    System.getProperty("java.vm.name"), Runtime.version(), pluginDir);
+            logger().info("Clone plugin Java engine started on {} {} (plugin directory {}, "
+                            + "jar version {}, file name encoding {})",
+                    System.getProperty("java.vm.name"), Runtime.version(), pluginDir,
+                    PluginEntry.class.getPackage().getImplementationVersion(),
+                    System.getProperty("sun.jnu.encoding"));
             return null;
         } catch (Throwable t) {
             ServerLogAppender.disconnect();
