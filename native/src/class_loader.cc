@@ -24,6 +24,8 @@ class LocalRefs {
   std::vector<jobject> refs_;
 };
 
+bool no_exception(JNIEnv *env) { return !env->ExceptionCheck(); }
+
 std::vector<std::string> split_class_path(const std::string &class_path) {
   std::vector<std::string> entries;
   std::istringstream in(class_path);
@@ -68,12 +70,17 @@ jobject open_class_loader(JNIEnv *env, const std::string &class_path, std::strin
   }
   for (size_t i = 0; i < entries.size(); ++i) {
     LocalRefs entry_refs(env);
+    // Each call may throw; the next JNI call must come only after the check.
     jstring path = entry_refs.keep(env->NewStringUTF(entries[i].c_str()));
-    jobject file = path != nullptr ? entry_refs.keep(env->NewObject(file_class, file_init, path))
-                                   : nullptr;
-    jobject uri = file != nullptr ? entry_refs.keep(env->CallObjectMethod(file, to_uri)) : nullptr;
-    jobject url = uri != nullptr ? entry_refs.keep(env->CallObjectMethod(uri, to_url)) : nullptr;
-    if (url == nullptr || env->ExceptionCheck()) {
+    jobject file = no_exception(env) ? entry_refs.keep(env->NewObject(file_class, file_init, path))
+                                     : nullptr;
+    jobject uri = no_exception(env) && file != nullptr
+                      ? entry_refs.keep(env->CallObjectMethod(file, to_uri))
+                      : nullptr;
+    jobject url = no_exception(env) && uri != nullptr
+                      ? entry_refs.keep(env->CallObjectMethod(uri, to_url))
+                      : nullptr;
+    if (!no_exception(env) || url == nullptr) {
       env->ExceptionClear();
       *error = "bad class path entry " + entries[i];
       return nullptr;
@@ -81,14 +88,13 @@ jobject open_class_loader(JNIEnv *env, const std::string &class_path, std::strin
     env->SetObjectArrayElement(urls, static_cast<jsize>(i), url);
   }
   jobject parent = refs.keep(env->CallStaticObjectMethod(class_loader_class, platform));
-  jstring name = refs.keep(env->NewStringUTF("mysql_clone"));
-  jobject loader = parent != nullptr && name != nullptr
+  jstring name = no_exception(env) ? refs.keep(env->NewStringUTF("mysql_clone")) : nullptr;
+  jobject loader = no_exception(env) && parent != nullptr && name != nullptr
                        ? refs.keep(env->NewObject(loader_class, loader_init, name, urls, parent))
                        : nullptr;
-  jobject global = loader != nullptr ? env->NewGlobalRef(loader) : nullptr;
-  if (global == nullptr || env->ExceptionCheck()) {
+  jobject global = no_exception(env) && loader != nullptr ? env->NewGlobalRef(loader) : nullptr;
+  if (global == nullptr) {
     env->ExceptionClear();
-    if (global != nullptr) env->DeleteGlobalRef(global);
     *error = "cannot make a class loader over " + class_path;
     return nullptr;
   }
@@ -108,7 +114,7 @@ jclass load_class(JNIEnv *env, jobject loader, const char *name) {
   if (text == nullptr) return nullptr;
   auto found =
       static_cast<jclass>(env->CallStaticObjectMethod(class_class, for_name, text, JNI_FALSE, loader));
-  if (env->ExceptionCheck()) {
+  if (!no_exception(env)) {
     if (found != nullptr) env->DeleteLocalRef(found);
     return nullptr;
   }

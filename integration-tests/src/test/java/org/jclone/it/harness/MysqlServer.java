@@ -249,6 +249,9 @@ public interface MysqlServer extends AutoCloseable {
 
         public ServerSpec spec() {
             Path plugins = pluginSource != null ? pluginSource : HarnessConfig.pluginDir();
+            List<ServerSpec.Option> options = withPlugin && HarnessConfig.checkJni()
+                    ? JniWarnings.withCheckJni(this.options)
+                    : this.options;
             return new ServerSpec(distribution, name, group, List.copyOf(options), Set.copyOf(removedOptions),
                     dataDir, dataDirSource, withPlugin, plugins, Map.copyOf(env), supervised, startTimeout);
         }
