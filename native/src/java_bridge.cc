@@ -80,7 +80,7 @@ bool cache_entry_points(JNIEnv *env, std::string *error) {
   } lookups[] = {
       {&entry_points.start, "start", "(Ljava/lang/String;)Ljava/lang/String;"},
       {&entry_points.stop, "stop", "()V"},
-      {&entry_points.clone_local, "cloneLocal", "(JLjava/lang/String;)I"},
+      {&entry_points.clone_local, "cloneLocal", "(J[B)I"},
       {&entry_points.validate_donor_list, "validateDonorList", "(Ljava/lang/String;)Z"},
       {&entry_points.clone_in_progress, "cloneInProgress", "()Z"},
   };
@@ -247,12 +247,15 @@ int java_clone_local(THD *thd, const char *data_dir) {
                     "clone: cannot attach the session thread to the JVM");
     return static_cast<int>(kErInternalError);
   }
-  jstring dir = env->NewStringUTF(data_dir);
+  // The path crosses as its bytes: modified UTF-8 is not the server's encoding.
+  jsize length = static_cast<jsize>(std::strlen(data_dir));
+  jbyteArray dir = env->NewByteArray(length);
   if (dir == nullptr) {
     env->ExceptionClear();
     my_printf_error(kErInternalError, "Internal error: %s", 0, "clone: out of Java memory");
     return static_cast<int>(kErInternalError);
   }
+  env->SetByteArrayRegion(dir, 0, length, reinterpret_cast<const jbyte *>(data_dir));
   jint result = env->CallStaticIntMethod(entry_points.entry, entry_points.clone_local,
                                          reinterpret_cast<jlong>(thd), dir);
   env->DeleteLocalRef(dir);

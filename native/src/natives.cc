@@ -144,9 +144,18 @@ jint innodb_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject holder, ji
   });
 }
 
+// Paths cross as byte[]: the server's bytes, unchanged (not modified UTF-8).
+std::string to_bytes(JNIEnv *env, jbyteArray bytes) {
+  if (bytes == nullptr) return "";
+  std::string result(static_cast<size_t>(env->GetArrayLength(bytes)), '\0');
+  env->GetByteArrayRegion(bytes, 0, static_cast<jsize>(result.size()),
+                          reinterpret_cast<jbyte *>(result.data()));
+  return result;
+}
+
 jint innodb_apply_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject holder, jint mode,
-                        jstring data_dir) {
-  const char *dir = stable_data_dir(to_string(env, data_dir));
+                        jbyteArray data_dir) {
+  const char *dir = stable_data_dir(to_bytes(env, data_dir));
   return with_locator(env, holder, [&](const unsigned char *&loc, unsigned int &len,
                                        unsigned int &task) {
     return innodb_clone_apply_begin(as_hton(hton), as_thd(thd), loc, len, task,
@@ -276,7 +285,7 @@ const JNINativeMethod server_methods[] = {
 const JNINativeMethod innodb_methods[] = {
     NATIVE("handlerton", "(J)J", innodb_handlerton),
     NATIVE("begin", "(JJLorg/jclone/core/engine/Locator;I)I", innodb_begin),
-    NATIVE("applyBegin", "(JJLorg/jclone/core/engine/Locator;ILjava/lang/String;)I",
+    NATIVE("applyBegin", "(JJLorg/jclone/core/engine/Locator;I[B)I",
            innodb_apply_begin),
     NATIVE("copy", "(JJJIILorg/jclone/core/engine/CloneCallbacks;I)I", innodb_copy),
     NATIVE("apply", "(JJJIIIJ)I", innodb_apply),

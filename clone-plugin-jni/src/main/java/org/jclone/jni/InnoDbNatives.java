@@ -11,7 +11,7 @@ final class InnoDbNatives {
 
     static native int begin(long hton, long thd, Locator locator, int mode);
 
-    static native int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir);
+    static native int applyBegin(long hton, long thd, Locator locator, int mode, byte[] dataDir);
 
     static native int copy(long hton, long thd, long locator, int locatorLength, int task, CloneCallbacks callbacks, int bufferSize);
 

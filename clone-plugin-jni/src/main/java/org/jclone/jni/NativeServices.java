@@ -1,6 +1,7 @@
 package org.jclone.jni;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.jclone.core.config.ConfigSource;
 import org.jclone.core.engine.CloneCallbacks;
@@ -41,7 +42,8 @@ final class NativeServices {
 
         @Override
         public int applyBegin(long hton, long thd, Locator locator, int mode, String dataDir) {
-            return InnoDbNatives.applyBegin(hton, thd, locator, mode, dataDir);
+            // The server's UTF-8 bytes again, not JNI's modified UTF-8.
+            return InnoDbNatives.applyBegin(hton, thd, locator, mode, dataDir.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

@@ -227,6 +227,41 @@ class JvmSafetyTest {
                 log);
     }
 
+    @Test
+    void clonesIntoANonAsciiDirectoryUnderAUtf8Locale(ServerFactory servers) throws Exception {
+        assertClonesIntoNonAsciiDirectory(servers, "utf8-locale", "C.UTF-8", "UTF-8");
+    }
+
+    /** Under C the JVM's file name encoding is ASCII: the path must still reach the disk unchanged. */
+    @Test
+    void clonesIntoANonAsciiDirectoryUnderTheCLocale(ServerFactory servers) throws Exception {
+        assertClonesIntoNonAsciiDirectory(servers, "c-locale", "C", "ANSI_X3.4-1968");
+    }
+
+    private static void assertClonesIntoNonAsciiDirectory(ServerFactory servers, String name, String locale,
+            String jvmEncoding) throws Exception {
+        assertEquals("UTF-8", System.getProperty("sun.jnu.encoding"), "the test JVM must name files in UTF-8");
+        MysqlServer server = servers.mysql8(name).withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so")
+                .env("LC_ALL", locale)
+                .env("LANG", locale)
+                .start();
+        assertTrue(server.errorLogText().contains("file name encoding " + jvmEncoding + ")"), server.errorLogText());
+        server.execute("CREATE DATABASE kept", "CREATE TABLE kept.t (id INT PRIMARY KEY)",
+                "INSERT INTO kept.t VALUES (1), (2)");
+        Path target = server.serverDir().resolve("klon-\u00c5\u00d8-\u65e5\u672c-\u00e9");
+
+        server.execute("CLONE LOCAL DATA DIRECTORY = '" + target + "'");
+
+        assertTrue(Files.isDirectory(target.resolve("mysql")), "the clone is at the exact path");
+        try (Stream<Path> entries = Files.list(server.serverDir())) {
+            List<String> names = entries.map(p -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().noneMatch(n -> n.contains("?") || n.contains("\ufffd")), names.toString());
+        }
+        MysqlServer copy = servers.mysql8(name + "-copy").dataDir(target).start();
+        assertEquals("2", copy.scalar("SELECT COUNT(*) FROM kept.t"));
+    }
+
     /** Rewrites the jar with the same entries and a manifest naming another version. */
     private static void withImplementationVersion(Path jar, String version) throws IOException {
         Path rewritten = jar.resolveSibling(jar.getFileName() + ".new");

@@ -34,6 +34,7 @@ public final class LocalClone {
     private final ServerSessions server;
     private final long thd;
     private final String dataDir;
+    private final Path target;
     private final CloneConfig config;
     private final Failure failure = new Failure();
     private final CloneStats stats = new CloneStats();
@@ -48,6 +49,12 @@ public final class LocalClone {
     private volatile int runningTasks;
 
     public LocalClone(CloneServices services, long thd, String dataDir) {
+        this(services, thd, dataDir, Path.of(dataDir));
+    }
+
+    /** target names dataDir's bytes exactly (see PathBytes), whatever the JVM's file name encoding. */
+    public LocalClone(CloneServices services, long thd, String dataDir, Path target) {
+        this.target = target;
         this.innodb = services.innodb();
         this.server = services.server();
         this.thd = thd;
@@ -60,7 +67,6 @@ public final class LocalClone {
 
     /** Runs the clone on the calling (client) thread; 0, or the error already raised for the client. */
     public int run() {
-        Path target = Path.of(dataDir);
         boolean existed = Files.exists(target);
         try {
             CloneRegistry.enter(this);
