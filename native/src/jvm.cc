@@ -173,10 +173,16 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
       "-XX:ErrorFile=./mysql_clone_jvm_error_%p.log",  // cwd is the data directory
       "-Djava.awt.headless=true",
   };
-  for (auto &option : split_options(settings.options)) options.push_back(option);
+  std::vector<std::string> foreign = split_options(settings.options);
+  for (auto &option : foreign) options.push_back(option);
+  for (const char *name : {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"}) {
+    if (const char *value = std::getenv(name); value != nullptr) {
+      for (auto &option : split_options(value)) foreign.push_back(option);
+    }
+  }
 
   // HotSpot exits the process on options it cannot honour: try them elsewhere first.
-  if (!probe_jvm_options(*resolved_home, options, error)) return nullptr;
+  if (!probe_jvm_options(*resolved_home, options, foreign, error)) return nullptr;
 
   // RTLD_GLOBAL: the JVM's own libraries resolve symbols against libjvm.
   void *libjvm = dlopen(libjvm_path.c_str(), RTLD_NOW | RTLD_GLOBAL);

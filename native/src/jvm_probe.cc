@@ -88,14 +88,14 @@ int java_version(const std::string &output) {
 }  // namespace
 
 bool probe_jvm_options(const std::string &home, const std::vector<std::string> &options,
-                       std::string *error) {
+                       const std::vector<std::string> &foreign_options, std::string *error) {
   std::string launcher = home + "/bin/java";
   if (access(launcher.c_str(), X_OK) != 0) {
-    for (const auto &option : options) {
+    for (const auto &option : foreign_options) {
       if (!allowed_without_launcher(option)) {
         *error = "cannot check the JVM option '" + option + "': " + launcher +
                  " is missing, and without it only -D..., -Xcheck:jni and --add-opens=... "
-                 "are accepted in clone_java_options";
+                 "are accepted in clone_java_options, JAVA_TOOL_OPTIONS and _JAVA_OPTIONS";
         return false;
       }
     }
