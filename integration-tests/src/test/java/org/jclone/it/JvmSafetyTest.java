@@ -21,11 +21,13 @@ import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import org.jclone.it.harness.MysqlDistribution;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The embedded JVM never harms mysqld: bad JVM options, missing or replaced jars and
@@ -260,6 +262,52 @@ class JvmSafetyTest {
         }
         MysqlServer copy = servers.mysql8(name + "-copy").dataDir(target).start();
         assertEquals("2", copy.scalar("SELECT COUNT(*) FROM kept.t"));
+    }
+
+    /** mysqld with its version text patched to 8.0.99: the layouts cannot be trusted, so no init. */
+    @Test
+    void aServerOfAnotherVersionIsRefusedWithOneLine(ServerFactory servers) throws Exception {
+        MysqlServer server = servers.builder(MysqlDistribution.mysql8ReportingVersion("8.0.99"), "other-version")
+                .withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so")
+                .start();
+
+        assertEquals("8.0.99", server.scalar("SELECT @@version"));
+        List<List<String>> rows = server.query(PLUGIN_STATUS);
+        assertTrue(rows.isEmpty() || !"ACTIVE".equals(rows.get(0).get(0)), rows.toString());
+        String log = server.errorLogText();
+        assertEquals(1, count(log, "Clone plugin is built for MySQL 8.0.31 only and refuses server version 8.0.99"),
+                log);
+        assertFalse(mapsOf(server).contains("libjvm.so"));
+    }
+
+    /** A Java home without bin/java: only allow-listed options, since none can be tried first. */
+    @Test
+    void aJavaHomeWithoutTheLauncherAcceptsOnlyAllowListedOptions(ServerFactory servers, @TempDir Path tmp)
+            throws Exception {
+        Path home = tmp.resolve("jre-without-bin");
+        Files.createDirectories(home.resolve("lib/server"));
+        Files.createSymbolicLink(home.resolve("lib/server/libjvm.so"),
+                Path.of(System.getProperty("java.home"), "lib/server/libjvm.so").toRealPath());
+        MysqlServer refusing = servers.mysql8("launcherless").withPlugin(true)
+                .option("loose-clone-java-home", home.toString())
+                .option("loose-clone-java-options", BAD_HEAP)
+                .start();
+
+        SQLException refused = assertThrows(SQLException.class,
+                () -> refusing.execute("INSTALL PLUGIN clone SONAME 'mysql_clone.so'"));
+        assertEquals(ER_CANT_INITIALIZE_UDF, refused.getErrorCode(), refused.getMessage());
+        String line = lineWith(refusing.errorLogText(), CANNOT_START);
+        assertTrue(line.contains("cannot check the JVM option '" + BAD_HEAP + "'")
+                && line.contains(home + "/bin/java is missing"), refusing.errorLogText());
+        assertFalse(mapsOf(refusing).contains("libjvm.so"));
+
+        MysqlServer accepting = servers.mysql8("launcherless-ok").withPlugin(true)
+                .option("loose-clone-java-home", home.toString())
+                .option("loose-clone-java-options", "-Djclone.it.allowed=1")
+                .start();
+        accepting.execute("INSTALL PLUGIN clone SONAME 'mysql_clone.so'");
+        assertEquals("ACTIVE", accepting.scalar(PLUGIN_STATUS));
     }
 
     /** Rewrites the jar with the same entries and a manifest naming another version. */
