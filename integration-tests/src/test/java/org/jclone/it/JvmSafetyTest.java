@@ -63,6 +63,21 @@ class JvmSafetyTest {
         assertFalse(mapsOf(server).contains("libjvm.so"), "the refused options never reach a JVM in mysqld");
     }
 
+    /** JNI_CreateJavaVM applies JAVA_TOOL_OPTIONS too, so the probe runs with mysqld's environment. */
+    @Test
+    void aBadHeapSizeInJavaToolOptionsLeavesTheServerRunning(ServerFactory servers) throws Exception {
+        MysqlServer server = servers.mysql8("tool-options").withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so")
+                .env("JAVA_TOOL_OPTIONS", BAD_HEAP)
+                .start();
+
+        assertEquals("1", server.scalar("SELECT 1"));
+        List<List<String>> rows = server.query(PLUGIN_STATUS);
+        assertTrue(rows.isEmpty() || !"ACTIVE".equals(rows.get(0).get(0)), rows.toString());
+        assertTrue(lineWith(server.errorLogText(), CANNOT_START).contains(HEAP_REASON), server.errorLogText());
+        assertFalse(mapsOf(server).contains("libjvm.so"));
+    }
+
     @Test
     void forceWithABadHeapSizeStopsStartup(ServerFactory servers) throws Exception {
         MysqlServer server = servers.mysql8("bad-heap").withPlugin(true)
