@@ -55,9 +55,14 @@ int clone_plugin_init(void *plugin) {
   if (rc == kInitBootstrapComplete) return 0;
   if (rc != 0) return rc;
   std::string error;
-  if (!jclone::java_start(plugin, library_directory(), &error)) {
+  // Guarded here, not only by guarded_init, so that the handler is dropped whatever fails.
+  bool java_started = jclone::guarded("starting the Java engine", false, [&] {
+    return jclone::java_start(plugin, library_directory(), &error);
+  });
+  if (!java_started) {
     my_plugin_log_message(jclone::plugin_handle(), MY_ERROR_LEVEL,
-                          "Clone plugin cannot start its Java engine: %s", error.c_str());
+                          "Clone plugin cannot start its Java engine: %s",
+                          error.empty() ? "see the line above" : error.c_str());
     clone_handle_drop();
     return 1;
   }
@@ -103,9 +108,13 @@ int guarded_deinit(void *plugin) {
   return jclone::guarded("clone plugin deinit", 0, [&] { return clone_plugin_deinit(plugin); });
 }
 int guarded_clone_local(THD *thd, const char *data_dir) {
-  return jclone::guarded("CLONE LOCAL", 1815 /* ER_INTERNAL_ERROR */, [&] {
-    return clone_local(thd, data_dir);
-  });
+  constexpr int kCaught = -1;
+  int rc = jclone::guarded("CLONE LOCAL", kCaught, [&] { return clone_local(thd, data_dir); });
+  if (rc != kCaught) return rc;
+  // The statement must fail with an error the client sees, not just a code.
+  my_printf_error(1815 /* ER_INTERNAL_ERROR */, "Internal error: %s", 0,
+                  "clone: the clone plugin ran out of memory");
+  return 1815;
 }
 
 int clone_remote_client(THD *, const char *, unsigned int, const char *, const char *,
