@@ -325,6 +325,29 @@ class JvmSafetyTest {
         assertEquals("ACTIVE", accepting.scalar(PLUGIN_STATUS));
     }
 
+    /** A home whose java says it is Java 11 (a stand-in script): refused before any JVM is made. */
+    @Test
+    void aJavaOlderThan17IsRefusedBeforeItsJvmIsCreated(ServerFactory servers, @TempDir Path tmp) throws Exception {
+        Path home = tmp.resolve("java-11");
+        Files.createDirectories(home.resolve("lib/server"));
+        Files.createDirectories(home.resolve("bin"));
+        Files.createSymbolicLink(home.resolve("lib/server/libjvm.so"),
+                Path.of(System.getProperty("java.home"), "lib/server/libjvm.so").toRealPath());
+        Path java = home.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 11' >&2\nexit 0\n");
+        assertTrue(java.toFile().setExecutable(true));
+        MysqlServer server = servers.mysql8("java-11").withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so")
+                .option("clone-java-home", home.toString())
+                .start();
+
+        List<List<String>> rows = server.query(PLUGIN_STATUS);
+        assertTrue(rows.isEmpty() || !"ACTIVE".equals(rows.get(0).get(0)), rows.toString());
+        assertTrue(lineWith(server.errorLogText(), CANNOT_START)
+                .contains(home + " is Java 11; the plugin needs Java 17 or newer"), server.errorLogText());
+        assertFalse(mapsOf(server).contains("libjvm.so"));
+    }
+
     /** Rewrites the jar with the same entries and a manifest naming another version. */
     private static void withImplementationVersion(Path jar, String version) throws IOException {
         Path rewritten = jar.resolveSibling(jar.getFileName() + ".new");
