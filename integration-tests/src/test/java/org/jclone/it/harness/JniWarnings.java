@@ -57,12 +57,17 @@ final class JniWarnings {
         for (MysqlServer server : servers) {
             for (Path file : server.diagnosticFiles()) {
                 if (!file.getFileName().toString().endsWith(".cnf") && Files.exists(file)) {
-                    read(file).lines().filter(line -> WARNING.matcher(line).find())
-                            .forEach(line -> warnings.add(file + ": " + line));
+                    warnings.addAll(in(file));
                 }
             }
         }
         return warnings;
+    }
+
+    /** The JNI warning lines of one log or output file, each prefixed with the file. */
+    static List<String> in(Path file) {
+        return read(file).lines().filter(line -> WARNING.matcher(line).find())
+                .map(line -> file + ": " + line).toList();
     }
 
     static void fail(List<String> warnings) {
