@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 
 extern char **environ;
 
@@ -79,6 +81,22 @@ std::string last_lines(const std::string &output, int count) {
   return joined.empty() ? "no output" : joined;
 }
 
+// HotSpot reserves its heap, class space and code cache at start and exits when it cannot:
+// under an address-space limit the JVM inside mysqld gets only what mysqld leaves of it.
+// Returns those KiB, or -1 when there is no limit.
+long long address_space_left_kib() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return -1;
+  long long used_kib = 0;
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmSize:", 0) == 0) used_kib = std::atoll(line.c_str() + 7);
+  }
+  long long left = static_cast<long long>(limit.rlim_cur / 1024) - used_kib;
+  return left > 0 ? left : 0;
+}
+
 int java_version(const std::string &output) {
   size_t at = output.find(kVersionProperty);
   if (at == std::string::npos) return 0;
@@ -103,6 +121,12 @@ bool probe_jvm_options(const std::string &home, const std::vector<std::string> &
   }
 
   std::vector<std::string> arguments = {launcher};
+  long long left_kib = address_space_left_kib();
+  if (left_kib >= 0) {
+    // The probe gets the same room, set by a shell between fork and exec.
+    arguments = {"/bin/sh", "-c", "ulimit -v " + std::to_string(left_kib) + " && exec \"$0\" \"$@\"",
+                 launcher};
+  }
   for (const auto &option : options) {
     if (option.rfind("-Djava.class.path=", 0) != 0) arguments.push_back(option);
   }
@@ -135,7 +159,7 @@ bool probe_jvm_options(const std::string &home, const std::vector<std::string> &
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   pid_t pid = -1;
-  int spawned = posix_spawn(&pid, launcher.c_str(), &actions, &attributes, argv.data(), envp.data());
+  int spawned = posix_spawn(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   close(pipe_fds[1]);
@@ -182,6 +206,10 @@ bool probe_jvm_options(const std::string &home, const std::vector<std::string> &
   int version = java_version(output);
   if (!exited_ok || version == 0) {
     *error = "the JVM options are refused by " + launcher + ": " + last_lines(output, 3);
+    if (left_kib >= 0) {
+      *error += " (mysqld's address-space limit leaves " + std::to_string(left_kib / 1024) +
+                " MiB for the JVM)";
+    }
     return false;
   }
   if (version < kMinimumJavaVersion) {

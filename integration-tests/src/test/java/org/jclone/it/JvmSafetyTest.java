@@ -78,6 +78,26 @@ class JvmSafetyTest {
         assertFalse(mapsOf(server).contains("libjvm.so"));
     }
 
+    /**
+     * Under an address-space limit HotSpot cannot reserve its class space inside mysqld (which
+     * already holds about 1 GB at plugin init) and would exit; the probe runs under what mysqld
+     * leaves, so it fails first. 3,000,000 KiB: enough for mysqld, not for mysqld plus a JVM.
+     */
+    @Test
+    void anAddressSpaceLimitTooSmallForTheJvmLeavesTheServerRunning(ServerFactory servers) throws Exception {
+        MysqlServer server = servers.mysql8("address-space").withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so")
+                .addressSpaceLimitKib(3_000_000)
+                .start();
+
+        assertEquals("1", server.scalar("SELECT 1"));
+        List<List<String>> rows = server.query(PLUGIN_STATUS);
+        assertTrue(rows.isEmpty() || !"ACTIVE".equals(rows.get(0).get(0)), rows.toString());
+        String line = lineWith(server.errorLogText(), CANNOT_START);
+        assertTrue(line.contains("mysqld's address-space limit leaves"), server.errorLogText());
+        assertFalse(mapsOf(server).contains("libjvm.so"));
+    }
+
     @Test
     void forceWithABadHeapSizeStopsStartup(ServerFactory servers) throws Exception {
         MysqlServer server = servers.mysql8("bad-heap").withPlugin(true)

@@ -143,6 +143,9 @@ public interface MysqlServer extends AutoCloseable {
     @Override
     void close();
 
+    /** Spec environment key that the process backend turns into an address-space limit. */
+    String ADDRESS_SPACE_LIMIT_KIB = "JCLONE_IT_ADDRESS_SPACE_LIMIT_KIB";
+
     /** Collects a {@link ServerSpec}; {@link #build()} picks the backend. */
     final class Builder {
         private final MysqlDistribution distribution;
@@ -212,6 +215,15 @@ public interface MysqlServer extends AutoCloseable {
         /** Overrides jclone.pluginDir for this server. */
         public Builder pluginSource(Path dir) {
             this.pluginSource = dir.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /**
+         * Starts mysqld under this address-space limit (RLIMIT_AS, as {@code ulimit -v}); process
+         * backend only. Carried in the spec's environment under {@link #ADDRESS_SPACE_LIMIT_KIB}.
+         */
+        public Builder addressSpaceLimitKib(long kib) {
+            env.put(ADDRESS_SPACE_LIMIT_KIB, Long.toString(kib));
             return this;
         }
 
