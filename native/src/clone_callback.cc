@@ -75,6 +75,10 @@ int JavaCloneCallback::buffer_cbk(unsigned char *from_buffer, unsigned int len) 
   jobject buffer = from_buffer != nullptr && len > 0
                        ? env_->NewDirectByteBuffer(from_buffer, static_cast<jlong>(len))
                        : nullptr;
+  if (buffer == nullptr && from_buffer != nullptr && len > 0) {
+    clear_pending_exception(env_, "clone buffer callback: no Java memory for a buffer view");
+    return kCallbackFailed;
+  }
   uint64_t estimate = 0;
   bool state_change = is_state_change(estimate);
   jint error = env_->CallIntMethod(handler_, callback_ids().on_buffer_data,

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstring>
 
+#include "boundary.h"
+#include "class_loader.h"
 #include "jvm.h"
 #include "natives.h"
 #include "sysvars.h"
@@ -16,6 +18,7 @@ constexpr unsigned int kErInternalError = 1815;  // ER_INTERNAL_ERROR, "Internal
 void *the_plugin = nullptr;
 JavaVM *vm = nullptr;
 std::atomic<bool> started{false};
+jobject core_loader = nullptr;  // global reference; this INSTALL's loader of the core
 
 struct EntryPoints {
   jclass entry = nullptr;  // global reference
@@ -30,6 +33,7 @@ std::string describe_and_clear(JNIEnv *env) {
   jthrowable thrown = env->ExceptionOccurred();
   env->ExceptionClear();
   if (thrown == nullptr) return "unknown Java failure";
+  // The description is best effort: its own failures leave no exception pending.
   std::string text = "Java exception";
   jclass object_class = env->FindClass("java/lang/Object");
   jmethodID to_string =
@@ -51,7 +55,7 @@ std::string describe_and_clear(JNIEnv *env) {
 }
 
 bool cache_entry_points(JNIEnv *env, std::string *error) {
-  jclass local = env->FindClass(kEntryClass);
+  jclass local = core_class(env, kEntryClass);
   if (local == nullptr) {
     *error = std::string("cannot load the Java core class ") + kEntryClass + " (" +
              describe_and_clear(env) + ")";
@@ -59,6 +63,11 @@ bool cache_entry_points(JNIEnv *env, std::string *error) {
   }
   entry_points.entry = static_cast<jclass>(env->NewGlobalRef(local));
   env->DeleteLocalRef(local);
+  if (entry_points.entry == nullptr) {
+    env->ExceptionClear();
+    *error = "out of Java memory for a global reference";
+    return false;
+  }
   struct Lookup {
     jmethodID *id;
     const char *name;
@@ -66,7 +75,7 @@ bool cache_entry_points(JNIEnv *env, std::string *error) {
   } lookups[] = {
       {&entry_points.start, "start", "(Ljava/lang/String;)Ljava/lang/String;"},
       {&entry_points.stop, "stop", "()V"},
-      {&entry_points.clone_local, "cloneLocal", "(JLjava/lang/String;)I"},
+      {&entry_points.clone_local, "cloneLocal", "(J[B)I"},
       {&entry_points.validate_donor_list, "validateDonorList", "(Ljava/lang/String;)Z"},
       {&entry_points.clone_in_progress, "cloneInProgress", "()Z"},
   };
@@ -86,29 +95,60 @@ void forget_entry_points(JNIEnv *env) {
   entry_points = EntryPoints{};
 }
 
+// Undoes a start: natives unbound, ids forgotten, the core's class loader closed.
+void release_core(JNIEnv *env) {
+  unregister_natives(env);
+  forget_entry_points(env);
+  close_class_loader(env, core_loader);
+  core_loader = nullptr;
+}
+
 }  // namespace
 
 void **plugin_handle() { return &the_plugin; }
+void set_plugin_handle(void *plugin) { the_plugin = plugin; }
 JavaVM *java_vm() { return vm; }
 
 void log_line(plugin_log_level level, const std::string &line) {
   my_plugin_log_message(&the_plugin, level, "%s", line.c_str());
 }
 
+void log_boundary_failure(const char *where, const char *what) noexcept {
+  my_plugin_log_message(&the_plugin, MY_ERROR_LEVEL, "Clone plugin: %s failed: %s", where,
+                        what != nullptr ? what : "?");
+}
+
+void throw_java_error(JNIEnv *env, const char *what) noexcept {
+  if (env->ExceptionCheck()) return;
+  jclass type = env->FindClass("java/lang/Error");
+  if (type != nullptr) env->ThrowNew(type, what);
+}
+
 bool clear_pending_exception(JNIEnv *env, const char *where) {
   if (!env->ExceptionCheck()) return false;
-  log_line(MY_ERROR_LEVEL, std::string(where) + ": " + describe_and_clear(env));
+  try {
+    log_line(MY_ERROR_LEVEL, std::string(where) + ": " + describe_and_clear(env));
+  } catch (...) {
+    env->ExceptionClear();
+    log_boundary_failure(where, "a Java exception (no memory to describe it)");
+  }
   return true;
+}
+
+jclass core_class(JNIEnv *env, const char *name) {
+  if (core_loader == nullptr) return nullptr;
+  return load_class(env, core_loader, name);
 }
 
 bool java_start(void *plugin, const std::string &plugin_dir, std::string *error) {
   the_plugin = plugin;
   JvmSettings settings;
   if (const char *home = java_home_setting(); home != nullptr) settings.java_home = home;
+  std::string class_path;
   if (const char *path = java_class_path_setting(); path != nullptr && *path != '\0') {
-    settings.class_path = path;
+    class_path = path;
   } else {
-    settings.class_path = plugin_dir + "/mysql_clone.jar";
+    class_path = plugin_dir + "/mysql_clone.jar";
   }
   if (const char *options = java_options_setting(); options != nullptr) {
     settings.options = options;
@@ -118,7 +158,7 @@ bool java_start(void *plugin, const std::string &plugin_dir, std::string *error)
   vm = jvm_acquire(settings, &home, error);
   if (vm == nullptr) return false;
   publish_java_home(home);
-  publish_java_class_path(settings.class_path);
+  publish_java_class_path(class_path);
 
   AttachedThread thread(vm, "mysql-clone-init");
   JNIEnv *env = thread.env();
@@ -126,13 +166,19 @@ bool java_start(void *plugin, const std::string &plugin_dir, std::string *error)
     *error = "cannot attach the installing thread to the JVM";
     return false;
   }
+  core_loader = open_class_loader(env, class_path, error);
+  if (core_loader == nullptr) return false;
   if (!cache_entry_points(env, error) || !register_natives(env, error)) {
-    *error += " (class path: " + settings.class_path + ")";
-    unregister_natives(env);
-    forget_entry_points(env);
+    *error += " (class path: " + class_path + ")";
+    release_core(env);
     return false;
   }
   jstring dir = env->NewStringUTF(plugin_dir.c_str());
+  if (dir == nullptr) {
+    *error = "out of Java memory: " + describe_and_clear(env);
+    release_core(env);
+    return false;
+  }
   auto failure =
       static_cast<jstring>(env->CallStaticObjectMethod(entry_points.entry, entry_points.start, dir));
   env->DeleteLocalRef(dir);
@@ -143,9 +189,9 @@ bool java_start(void *plugin, const std::string &plugin_dir, std::string *error)
     *error = std::string("the Java core failed to start: ") + (chars ? chars : "?");
     if (chars) env->ReleaseStringUTFChars(failure, chars);
   }
+  if (failure != nullptr) env->DeleteLocalRef(failure);
   if (!error->empty()) {
-    unregister_natives(env);
-    forget_entry_points(env);
+    release_core(env);
     return false;
   }
   started = true;
@@ -159,11 +205,15 @@ void java_stop() {
   if (env == nullptr) return;
   env->CallStaticVoidMethod(entry_points.entry, entry_points.stop);
   clear_pending_exception(env, "stopping the Java core");
-  unregister_natives(env);
-  forget_entry_points(env);
+  release_core(env);
 }
 
 int java_clone_local(THD *thd, const char *data_dir) {
+  if (!started) {  // mysqld --initialize registers the handler without a JVM
+    my_printf_error(kErInternalError, "Internal error: %s", 0,
+                    "clone: the plugin's Java engine is not running");
+    return static_cast<int>(kErInternalError);
+  }
   AttachedThread thread(vm, "mysql-clone-local");
   JNIEnv *env = thread.env();
   if (env == nullptr) {
@@ -171,7 +221,15 @@ int java_clone_local(THD *thd, const char *data_dir) {
                     "clone: cannot attach the session thread to the JVM");
     return static_cast<int>(kErInternalError);
   }
-  jstring dir = env->NewStringUTF(data_dir);
+  // The path crosses as its bytes: modified UTF-8 is not the server's encoding.
+  jsize length = static_cast<jsize>(std::strlen(data_dir));
+  jbyteArray dir = env->NewByteArray(length);
+  if (dir == nullptr) {
+    env->ExceptionClear();
+    my_printf_error(kErInternalError, "Internal error: %s", 0, "clone: out of Java memory");
+    return static_cast<int>(kErInternalError);
+  }
+  env->SetByteArrayRegion(dir, 0, length, reinterpret_cast<const jbyte *>(data_dir));
   jint result = env->CallStaticIntMethod(entry_points.entry, entry_points.clone_local,
                                          reinterpret_cast<jlong>(thd), dir);
   env->DeleteLocalRef(dir);
@@ -185,10 +243,19 @@ int java_clone_local(THD *thd, const char *data_dir) {
 }
 
 bool java_validate_donor_list(THD *, const char *value) {
+  if (!started) {
+    my_printf_error(kErInternalError, "Internal error: %s", 0,
+                    "clone: the plugin's Java engine is not running");
+    return false;
+  }
   AttachedThread thread(vm, "mysql-clone-sysvar");
   JNIEnv *env = thread.env();
   if (env == nullptr) return false;
   jstring text = env->NewStringUTF(value);
+  if (text == nullptr) {
+    env->ExceptionClear();
+    return false;
+  }
   jboolean valid = env->CallStaticBooleanMethod(entry_points.entry,
                                                 entry_points.validate_donor_list, text);
   env->DeleteLocalRef(text);

@@ -30,6 +30,12 @@ bool java_clone_in_progress();
 
 // The plugin handle the server gave init, for its log function.
 void **plugin_handle();
+void set_plugin_handle(void *plugin);
+
+// A class of the Java core ("a/b/C"), loaded by this INSTALL's class loader (a local
+// reference), or nullptr with a Java exception pending. FindClass would ask the JVM's
+// system class loader, which does not hold the core.
+jclass core_class(JNIEnv *env, const char *name);
 
 // Logs one line to the server's error log.
 void log_line(plugin_log_level level, const std::string &line);

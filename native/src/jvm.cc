@@ -2,11 +2,17 @@
 
 #include <dlfcn.h>
 #include <glob.h>
+#include <link.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <vector>
+
+#include "java_bridge.h"
+#include "jvm_probe.h"
 
 namespace jclone {
 namespace {
@@ -62,6 +68,48 @@ std::vector<std::string> split_options(const std::string &options) {
   return result;
 }
 
+// The libjvm.so an earlier INSTALL loaded into this process, or "". The library of this
+// plugin is unloaded at UNINSTALL, so the process's link map is what remembers it.
+std::string loaded_libjvm() {
+  std::string found;
+  dl_iterate_phdr(
+      [](dl_phdr_info *info, size_t, void *result) {
+        const char *name = info->dlpi_name;
+        size_t length = name != nullptr ? std::strlen(name) : 0;
+        constexpr size_t kSuffix = sizeof("/libjvm.so") - 1;
+        if (length > kSuffix && std::strcmp(name + length - kSuffix, "/libjvm.so") == 0) {
+          *static_cast<std::string *>(result) = name;
+          return 1;
+        }
+        return 0;
+      },
+      &found);
+  return found;
+}
+
+std::string real_path(const std::string &path) {
+  char resolved[PATH_MAX];
+  return realpath(path.c_str(), resolved) != nullptr ? resolved : path;
+}
+
+// JAVA_TOOL_OPTIONS and _JAVA_OPTIONS reach JNI_CreateJavaVM from mysqld's environment;
+// the error log says so, since nothing else would tell the DBA.
+void log_environment_options() {
+  for (const char *name : {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"}) {
+    const char *value = std::getenv(name);
+    if (value != nullptr && *value != '\0') {
+      log_line(MY_WARNING_LEVEL, std::string("Clone plugin JVM also applies ") + name +
+                                     " from mysqld's environment: " + value);
+    }
+  }
+  const char *launcher_only = std::getenv("JDK_JAVA_OPTIONS");
+  if (launcher_only != nullptr && *launcher_only != '\0') {
+    log_line(MY_INFORMATION_LEVEL,
+             "Clone plugin JVM ignores JDK_JAVA_OPTIONS from mysqld's environment (only the "
+             "java launcher reads it): " + std::string(launcher_only));
+  }
+}
+
 JavaVM *existing_vm(void *libjvm) {
   auto get_created = reinterpret_cast<GetCreatedJavaVms>(dlsym(libjvm, "JNI_GetCreatedJavaVMs"));
   if (get_created == nullptr) return nullptr;
@@ -77,6 +125,26 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
                     std::string *error) {
   std::string libjvm_path;
   std::string looked_in;
+  // JNI allows one JVM per process: once one runs, every INSTALL uses it.
+  if (std::string loaded = loaded_libjvm(); !loaded.empty()) {
+    std::string loaded_home = loaded.substr(0, loaded.rfind("/lib/"));
+    std::string wanted = settings.java_home.empty() ? "" : find_libjvm(settings.java_home);
+    if (!settings.java_home.empty() && real_path(wanted) != real_path(loaded)) {
+      *error = "this mysqld process already runs the JVM of " + loaded_home +
+               ", and one process can hold only one JVM; clone_java_home names " +
+               settings.java_home + ". Restart mysqld to use another JDK.";
+      return nullptr;
+    }
+    void *libjvm = dlopen(loaded.c_str(), RTLD_NOW | RTLD_NOLOAD);
+    JavaVM *vm = libjvm != nullptr ? existing_vm(libjvm) : nullptr;
+    if (vm == nullptr) {
+      *error = "mysqld has " + loaded + " loaded but no running JVM from it (a JVM that " +
+               "failed to start cannot be retried in one process). Restart mysqld.";
+      return nullptr;
+    }
+    *resolved_home = loaded_home;
+    return vm;
+  }
   for (const auto &home : candidate_homes(settings.java_home)) {
     libjvm_path = find_libjvm(home);
     if (!libjvm_path.empty()) {
@@ -91,23 +159,12 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
     return nullptr;
   }
 
-  // RTLD_GLOBAL: the JVM's own libraries resolve symbols against libjvm.
-  void *libjvm = dlopen(libjvm_path.c_str(), RTLD_NOW | RTLD_GLOBAL);
-  if (libjvm == nullptr) {
-    *error = "cannot load " + libjvm_path + ": " + dlerror();
-    return nullptr;
-  }
-  // JNI allows one JVM per process; an earlier INSTALL may have started it.
-  if (JavaVM *vm = existing_vm(libjvm); vm != nullptr) return vm;
-
-  auto create = reinterpret_cast<CreateJavaVm>(dlsym(libjvm, "JNI_CreateJavaVM"));
-  if (create == nullptr) {
-    *error = libjvm_path + " has no JNI_CreateJavaVM";
-    return nullptr;
-  }
-
   std::vector<std::string> options = {
-      "-Djava.class.path=" + settings.class_path,
+      // The core is loaded per INSTALL by its own class loader (java_bridge.cc), so a
+      // jar missing at one INSTALL is not remembered by the JVM's class loader.
+      "-Djava.class.path=",
+      // Paths reach Java as bytes; under a C/POSIX locale only this keeps them exact.
+      "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED",
       "-Xrs",                          // SIGTERM, SIGHUP, SIGQUIT stay mysqld's
       "-Xmx256m",                      // bounded heap; data never lands on it
       "-Xss2m",                        // InnoDB's clone code runs on Java worker threads
@@ -116,7 +173,33 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
       "-XX:ErrorFile=./mysql_clone_jvm_error_%p.log",  // cwd is the data directory
       "-Djava.awt.headless=true",
   };
-  for (auto &option : split_options(settings.options)) options.push_back(option);
+  std::vector<std::string> foreign = split_options(settings.options);
+  for (auto &option : foreign) options.push_back(option);
+  for (const char *name : {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"}) {
+    if (const char *value = std::getenv(name); value != nullptr) {
+      for (auto &option : split_options(value)) foreign.push_back(option);
+    }
+  }
+
+  // HotSpot exits the process on options it cannot honour: try them elsewhere first.
+  if (!probe_jvm_options(*resolved_home, options, foreign, error)) return nullptr;
+
+  // RTLD_GLOBAL: the JVM's own libraries resolve symbols against libjvm.
+  void *libjvm = dlopen(libjvm_path.c_str(), RTLD_NOW | RTLD_GLOBAL);
+  if (libjvm == nullptr) {
+    *error = "cannot load " + libjvm_path + ": " + dlerror();
+    return nullptr;
+  }
+  auto create = reinterpret_cast<CreateJavaVm>(dlsym(libjvm, "JNI_CreateJavaVM"));
+  if (create == nullptr) {
+    *error = libjvm_path + " has no JNI_CreateJavaVM";
+    return nullptr;
+  }
+  log_environment_options();
+  std::string applied;
+  for (const auto &option : options) applied += (applied.empty() ? "" : " ") + option;
+  log_line(MY_INFORMATION_LEVEL,
+           "Clone plugin starts the JVM of " + *resolved_home + " with: " + applied);
 
   std::vector<JavaVMOption> jvm_options(options.size());
   for (size_t i = 0; i < options.size(); ++i) {

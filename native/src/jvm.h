@@ -10,11 +10,11 @@ namespace jclone {
 
 struct JvmSettings {
   std::string java_home;   // empty: look in the environment and well-known places
-  std::string class_path;  // the core's jars
   std::string options;     // extra options, space separated
 };
 
-// Starts the JVM, or finds the one an earlier INSTALL of this plugin started.
+// Starts the JVM, or finds the one an earlier INSTALL of this plugin started. Options
+// are checked by a probe process first, since HotSpot exits on bad ones.
 // On failure returns nullptr and says what was missing and where it looked.
 JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
                     std::string *error);

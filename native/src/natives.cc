@@ -1,7 +1,9 @@
 #include "natives.h"
 
 #include <cstring>
+#include <new>
 
+#include "boundary.h"
 #include "clone_callback.h"
 #include "java_bridge.h"
 #include "psi_keys.h"
@@ -23,10 +25,12 @@ LocatorIds locator;
 THD *as_thd(jlong handle) { return reinterpret_cast<THD *>(handle); }
 handlerton *as_hton(jlong handle) { return reinterpret_cast<handlerton *>(handle); }
 
+// Throws when the JVM has no memory for the copy; JniGuard then returns with the
+// JVM's OutOfMemoryError pending.
 std::string to_string(JNIEnv *env, jstring text) {
   if (text == nullptr) return "";
   const char *chars = env->GetStringUTFChars(text, nullptr);
-  if (chars == nullptr) return "";
+  if (chars == nullptr) throw std::bad_alloc();
   std::string result(chars);
   env->ReleaseStringUTFChars(text, chars);
   return result;
@@ -255,8 +259,13 @@ void status_publish_progress(JNIEnv *env, jclass, jint id, jobjectArray stages,
   publish_progress(rows);
 }
 
-#define NATIVE(name, signature, function) \
-  { const_cast<char *>(name), const_cast<char *>(signature), reinterpret_cast<void *>(function) }
+// Each native runs inside JniGuard: a C++ exception becomes a Java Error, never an
+// unwind through the JVM's frames.
+#define NATIVE(name, signature, function)                         \
+  {                                                               \
+    const_cast<char *>(name), const_cast<char *>(signature),      \
+        reinterpret_cast<void *>(&JniGuard<&function>::call)      \
+  }
 
 const JNINativeMethod server_methods[] = {
     NATIVE("log", "(ILjava/lang/String;)V", server_log),
@@ -298,9 +307,10 @@ const JNINativeMethod status_table_methods[] = {
 
 bool bind(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count,
           std::string *error) {
-  jclass type = env->FindClass(class_name);
+  jclass type = core_class(env, class_name);
   if (type == nullptr || env->RegisterNatives(type, methods, count) != JNI_OK) {
     env->ExceptionClear();
+    if (type != nullptr) env->DeleteLocalRef(type);
     *error = std::string("cannot bind the native methods of ") + class_name;
     return false;
   }
@@ -309,7 +319,7 @@ bool bind(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, i
 }
 
 bool cache_ids(JNIEnv *env, std::string *error) {
-  jclass type = env->FindClass(kCallbacks);
+  jclass type = core_class(env, kCallbacks);
   if (type == nullptr) {
     env->ExceptionClear();
     *error = std::string("cannot load ") + kCallbacks;
@@ -321,7 +331,7 @@ bool cache_ids(JNIEnv *env, std::string *error) {
   callbacks.on_apply_file = env->GetMethodID(type, "onApplyFile", "(JIJI)J");
   callbacks.on_apply_buffer = env->GetMethodID(type, "onApplyBuffer", "(J)Ljava/nio/ByteBuffer;");
   env->DeleteLocalRef(type);
-  jclass holder = env->FindClass(kLocator);
+  jclass holder = core_class(env, kLocator);
   if (holder != nullptr) {
     locator.address = env->GetFieldID(holder, "address", "J");
     locator.length = env->GetFieldID(holder, "length", "I");
@@ -358,7 +368,7 @@ bool register_natives(JNIEnv *env, std::string *error) {
 
 void unregister_natives(JNIEnv *env) {
   for (const char *name : {kServerNatives, kInnoDbNatives, kStatusTableNatives}) {
-    jclass type = env->FindClass(name);
+    jclass type = core_class(env, name);
     if (type != nullptr) {
       env->UnregisterNatives(type);
       env->DeleteLocalRef(type);

@@ -32,6 +32,7 @@ struct PsiKeyReader;
 struct PsiIndexHandle;
 
 constexpr int kPfsEndOfFile = 137;  // HA_ERR_END_OF_FILE
+constexpr int kPfsOutOfMemory = 128;  // HA_ERR_OUT_OF_MEM
 
 struct PfsTableCallbacks {
   int (*rnd_next)(PsiTableHandle *);

@@ -2,8 +2,10 @@
 // mysql_clone.so, whose work is done by the Java core.
 #include <dlfcn.h>
 
+#include <cstring>
 #include <string>
 
+#include "boundary.h"
 #include "java_bridge.h"
 #include "psi_keys.h"
 #include "server_abi.h"
@@ -30,20 +32,40 @@ std::string library_directory() {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+// The declarations in server_abi.h are 8.0.31's layouts: any other server would be
+// corrupted by them, so the plugin refuses it ("8.0.31" or "8.0.31-<suffix>").
+bool server_is_8_0_31() {
+  constexpr const char kVersion[] = "8.0.31";
+  constexpr size_t kLength = sizeof(kVersion) - 1;
+  return std::strncmp(server_version, kVersion, kLength) == 0 &&
+         (server_version[kLength] == '\0' || server_version[kLength] == '-');
+}
+
 int clone_plugin_init(void *plugin) {
-  std::string error;
-  if (!jclone::java_start(plugin, library_directory(), &error)) {
+  jclone::set_plugin_handle(plugin);
+  if (!server_is_8_0_31()) {
     my_plugin_log_message(jclone::plugin_handle(), MY_ERROR_LEVEL,
-                          "Clone plugin cannot start its Java engine: %s", error.c_str());
+                          "Clone plugin is built for MySQL 8.0.31 only and refuses server "
+                          "version %.40s",
+                          server_version);
     return 1;
   }
-  // Registering the clone handler last lets the server's own refusals apply,
-  // such as "Cannot install during upgrade".
+  // The handler first: a server that refuses it (upgrade from 5.7, --initialize)
+  // never gets a JVM.
   int rc = clone_handle_create(kPluginName);
   if (rc == kInitBootstrapComplete) return 0;
-  if (rc != 0) {
-    jclone::java_stop();
-    return rc;
+  if (rc != 0) return rc;
+  std::string error;
+  // Guarded here, not only by guarded_init, so that the handler is dropped whatever fails.
+  bool java_started = jclone::guarded("starting the Java engine", false, [&] {
+    return jclone::java_start(plugin, library_directory(), &error);
+  });
+  if (!java_started) {
+    my_plugin_log_message(jclone::plugin_handle(), MY_ERROR_LEVEL,
+                          "Clone plugin cannot start its Java engine: %s",
+                          error.empty() ? "see the line above" : error.c_str());
+    clone_handle_drop();
+    return 1;
   }
   jclone::psi_register_keys();
   if (!jclone::status_tables_create(&error)) {
@@ -80,6 +102,27 @@ int clone_local(THD *thd, const char *data_dir) {
   return jclone::java_clone_local(thd, data_dir);
 }
 
+// What the server calls, each behind the C++-exception guard.
+int guarded_init(void *plugin) {
+  return jclone::guarded("clone plugin init", 1, [&] { return clone_plugin_init(plugin); });
+}
+int guarded_check_uninstall(void *plugin) {
+  return jclone::guarded("clone plugin uninstall check", 1,
+                         [&] { return clone_plugin_check_uninstall(plugin); });
+}
+int guarded_deinit(void *plugin) {
+  return jclone::guarded("clone plugin deinit", 0, [&] { return clone_plugin_deinit(plugin); });
+}
+int guarded_clone_local(THD *thd, const char *data_dir) {
+  constexpr int kCaught = -1;
+  int rc = jclone::guarded("CLONE LOCAL", kCaught, [&] { return clone_local(thd, data_dir); });
+  if (rc != kCaught) return rc;
+  // The statement must fail with an error the client sees, not just a code.
+  my_printf_error(1815 /* ER_INTERNAL_ERROR */, "Internal error: %s", 0,
+                  "clone: the clone plugin ran out of memory");
+  return 1815;
+}
+
 int clone_remote_client(THD *, const char *, unsigned int, const char *, const char *,
                         const char *, int) {
   my_printf_error(1235 /* ER_NOT_SUPPORTED_YET */, "This version of MySQL doesn't yet support '%s'",
@@ -93,8 +136,8 @@ int clone_remote_server(THD *, ServerSocket) {
   return 1235;
 }
 
-CloneDescriptor clone_descriptor = {kCloneInterfaceVersion, clone_local, clone_remote_client,
-                                    clone_remote_server};
+CloneDescriptor clone_descriptor = {kCloneInterfaceVersion, guarded_clone_local,
+                                    clone_remote_client, clone_remote_server};
 
 }  // namespace
 
@@ -105,8 +148,8 @@ PLUGIN_EXPORT int _mysql_plugin_interface_version_ = kPluginInterfaceVersion;
 PLUGIN_EXPORT int _mysql_sizeof_struct_st_plugin_ = sizeof(PluginDeclaration);
 PLUGIN_EXPORT PluginDeclaration _mysql_plugin_declarations_[] = {
     {kPluginTypeClone, &clone_descriptor, kPluginName, "jclone project",
-     "CLONE PLUGIN (Java engine)", kPluginLicenseGpl, clone_plugin_init,
-     clone_plugin_check_uninstall, clone_plugin_deinit, kPluginVersion, nullptr,
+     "CLONE PLUGIN (Java engine)", kPluginLicenseGpl, guarded_init, guarded_check_uninstall,
+     guarded_deinit, kPluginVersion, nullptr,
      jclone::system_variables(), nullptr, 0},
     {0, nullptr, nullptr, nullptr, nullptr, 0, nullptr, nullptr, nullptr, 0, nullptr, nullptr,
      nullptr, 0}};

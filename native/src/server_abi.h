@@ -7,6 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 
+// Every layout below is 8.0.31's on x86-64 Linux; nowhere else can they be trusted.
+#if !defined(__x86_64__) || !defined(__linux__)
+#error "mysql_clone.so is written against MySQL 8.0.31 on x86-64 Linux only"
+#endif
+
 class THD;
 struct handlerton;
 
@@ -60,6 +65,9 @@ constexpr int kNoCmdArg = 0x1000;
 constexpr int kRqCmdArg = 0x0000;
 constexpr int kOpCmdArg = 0x2000;
 constexpr int kMemAlloc = 0x8000;
+// The server refuses SET PERSIST and SET PERSIST_ONLY for such a variable (value from
+// the 8.0 plugin ABI; the refusal on 8.0.31 is checked by JvmSafetyTest).
+constexpr int kNoPersist = 0x10000;
 }  // namespace sysvar_flag
 
 // The value a SET statement or option hands to a check function.
@@ -221,6 +229,10 @@ void my_plugin_log_message(void **plugin, plugin_log_level level, const char *fo
 
 // Copies a string into memory that lives as long as the statement.
 char *thd_strmake(THD *thd, const char *str, size_t length);
+
+// The running server's version, e.g. "8.0.31" or "8.0.31-debug" (a global char array;
+// `nm -D mysqld` lists it as "B server_version").
+extern char server_version[];
 
 extern "C" {
 int thd_killed(const THD *thd);

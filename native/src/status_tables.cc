@@ -4,6 +4,7 @@
 #include <new>
 #include <string>
 
+#include "boundary.h"
 #include "pfs_table_abi.h"
 
 namespace jclone {
@@ -135,7 +136,14 @@ int read_progress_column(uint32_t id, const CloneStageRow &row, PsiField *field,
 PsiTableHandle *open_cursor(Table table, PsiPosition **position) {
   auto *cursor = new (std::nothrow) Cursor(table);
   if (cursor == nullptr) return nullptr;
-  snapshot(cursor);
+  // Copying the rows' strings may throw bad_alloc; it must not unwind into PFS.
+  if (!guarded("opening a clone performance_schema table", false, [&] {
+        snapshot(cursor);
+        return true;
+      })) {
+    delete cursor;
+    return nullptr;
+  }
   *position = reinterpret_cast<PsiPosition *>(&cursor->position);
   return reinterpret_cast<PsiTableHandle *>(cursor);
 }
@@ -152,9 +160,11 @@ void close_table(PsiTableHandle *handle) { delete cursor_of(handle); }
 
 int rnd_init(PsiTableHandle *handle, bool) {
   Cursor *cursor = cursor_of(handle);
-  snapshot(cursor);
   cursor->position = 0;
-  return 0;
+  return guarded("reading a clone performance_schema table", kPfsOutOfMemory, [&] {
+    snapshot(cursor);
+    return 0;
+  });
 }
 
 int rnd_next(PsiTableHandle *handle) {

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "boundary.h"
 #include "java_bridge.h"
 
 namespace jclone {
@@ -35,7 +36,7 @@ std::string resolved_java_home;
 std::string resolved_java_class_path;
 
 // SET GLOBAL clone_valid_donor_list: the format rule lives in Java.
-int check_donor_list(THD *thd, SysVarHeader *, void *save, ServerValue *value) {
+int check_donor_list_unguarded(THD *thd, SysVarHeader *, void *save, ServerValue *value) {
   char buffer[512];
   int length = sizeof(buffer);
   const char *text = value->val_str(value, buffer, &length);
@@ -50,6 +51,11 @@ int check_donor_list(THD *thd, SysVarHeader *, void *save, ServerValue *value) {
   // The server copies the value (MEMALLOC) before the statement ends.
   *static_cast<const char **>(save) = text == buffer ? thd_strmake(thd, text, length) : text;
   return 0;
+}
+
+int check_donor_list(THD *thd, SysVarHeader *var, void *save, ServerValue *value) {
+  return guarded("checking clone_valid_donor_list", 1,
+                 [&] { return check_donor_list_unguarded(thd, var, save, value); });
 }
 
 SysVarUint var_buffer_size = {
@@ -122,22 +128,23 @@ SysVarUint var_delay_after_data_drop = {
     &delay_after_data_drop, 0, 0, 60 * 60, 1};
 
 // Not in MySQL's plugin: where the embedded JVM comes from. Read-only because
-// one JVM lives for the whole server process.
+// one JVM lives for the whole server process; not persistable because they decide
+// what code mysqld runs at its next start, which an SQL account must not decide.
 SysVarStr var_java_home = {
-    {kStr | kOpCmdArg | kReadOnly, "java_home",
+    {kStr | kOpCmdArg | kReadOnly | kNoPersist, "java_home",
      "JDK or JRE (17 or newer) whose libjvm.so the plugin loads. Default: JAVA_HOME of the "
      "server's environment, then well-known JDK locations.",
      nullptr, nullptr},
     &java_home, nullptr};
 
 SysVarStr var_java_class_path = {
-    {kStr | kOpCmdArg | kReadOnly, "java_class_path",
+    {kStr | kOpCmdArg | kReadOnly | kNoPersist, "java_class_path",
      "Class path of the plugin's Java core. Default: mysql_clone.jar beside mysql_clone.so.",
      nullptr, nullptr},
     &java_class_path, nullptr};
 
 SysVarStr var_java_options = {
-    {kStr | kOpCmdArg | kReadOnly, "java_options",
+    {kStr | kOpCmdArg | kReadOnly | kNoPersist, "java_options",
      "Extra JVM options, separated by spaces, added after the plugin's own.", nullptr, nullptr},
     &java_options, nullptr};
 

@@ -3,6 +3,7 @@ package org.jclone.jni;
 import org.jclone.core.config.DonorList;
 import org.jclone.core.engine.CloneServices;
 import org.jclone.core.error.MysqlError;
+import org.jclone.core.io.PathBytes;
 import org.jclone.core.local.CloneRegistry;
 import org.jclone.core.local.LocalClone;
 import org.slf4j.Logger;
@@ -22,8 +23,11 @@ public final class PluginEntry {
         try {
             services = NativeServices.create();
             ServerLogAppender.connect();
-            logger().info("Clone plugin Java engine started on {} {} (plugin directory {})",
-                    System.getProperty("java.vm.name"), Runtime.version(), pluginDir);
+            logger().info("Clone plugin Java engine started on {} {} (plugin directory {}, "
+                            + "jar version {}, file name encoding {})",
+                    System.getProperty("java.vm.name"), Runtime.version(), pluginDir,
+                    PluginEntry.class.getPackage().getImplementationVersion(),
+                    System.getProperty("sun.jnu.encoding"));
             return null;
         } catch (Throwable t) {
             ServerLogAppender.disconnect();
@@ -46,11 +50,14 @@ public final class PluginEntry {
         services = null;
     }
 
-    /** CLONE LOCAL DATA DIRECTORY on the calling session; 0 or the error raised for the client. */
-    public static int cloneLocal(long thd, String dataDir) {
+    /**
+     * CLONE LOCAL DATA DIRECTORY on the calling session; 0 or the error raised for the client.
+     * The directory comes as the server's bytes, never through the JVM's file name encoding.
+     */
+    public static int cloneLocal(long thd, byte[] dataDir) {
         CloneServices current = services;
         try {
-            return new LocalClone(current, thd, dataDir).run();
+            return new LocalClone(current, thd, PathBytes.text(dataDir), PathBytes.of(dataDir)).run();
         } catch (Throwable t) {
             String message = MysqlError.ER_INTERNAL_ERROR.message("clone engine failure: " + t);
             try {

@@ -44,6 +44,7 @@ public final class LocalClone {
     private final ServerSessions server;
     private final long thd;
     private final String dataDir;
+    private final Path targetPath;
     private final CloneConfig config;
     private final Failure failure = new Failure();
     private final CloneStats stats = new CloneStats();
@@ -63,10 +64,21 @@ public final class LocalClone {
     private boolean workersClosed;
 
     public LocalClone(CloneServices services, long thd, String dataDir) {
-        this(services, thd, dataDir, CopyTask::new, WORKER_THREADS);
+        this(services, thd, dataDir, Path.of(dataDir));
+    }
+
+    /** targetPath names dataDir's bytes exactly (see PathBytes), whatever the JVM's file name encoding. */
+    public LocalClone(CloneServices services, long thd, String dataDir, Path targetPath) {
+        this(services, thd, dataDir, targetPath, CopyTask::new, WORKER_THREADS);
     }
 
     LocalClone(CloneServices services, long thd, String dataDir, TaskFactory tasks, ThreadFactory threads) {
+        this(services, thd, dataDir, Path.of(dataDir), tasks, threads);
+    }
+
+    private LocalClone(CloneServices services, long thd, String dataDir, Path targetPath, TaskFactory tasks,
+                       ThreadFactory threads) {
+        this.targetPath = targetPath;
         this.innodb = services.innodb();
         this.server = services.server();
         this.thd = thd;
@@ -100,7 +112,7 @@ public final class LocalClone {
         boolean existed = true;
         int rc;
         try {
-            path = Path.of(dataDir);
+            path = targetPath;
             existed = Files.exists(path);
             target = TargetDirectory.of(dataDir);
             bestEffort("log the clone's start", () -> LOG.info("Clone begins: source LOCAL INSTANCE, destination {}, "

@@ -14,6 +14,7 @@ public final class HarnessConfig {
     public static final String WORK_DIR = "jclone.it.workDir";
     public static final String BACKEND = "jclone.it.backend";
     public static final String KEEP_SERVERS = "jclone.it.keepServers";
+    public static final String CHECK_JNI = "jclone.it.checkJni";
 
     private HarnessConfig() {
     }
@@ -49,6 +50,14 @@ public final class HarnessConfig {
     /** Keep server directories of passing tests too (they are large: ~200 MB each). */
     public static boolean keepServers() {
         return Boolean.getBoolean(KEEP_SERVERS);
+    }
+
+    /**
+     * Run every plugin server's JVM with {@code -Xcheck:jni} and fail a test whose servers
+     * printed JNI warnings (see {@link JniWarnings}).
+     */
+    public static boolean checkJni() {
+        return Boolean.getBoolean(CHECK_JNI);
     }
 
     public static Backend backend() {

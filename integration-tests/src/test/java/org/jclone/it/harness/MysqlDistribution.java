@@ -22,9 +22,28 @@ public final class MysqlDistribution {
     private static final MysqlDistribution MYSQL_57 = new MysqlDistribution("5.7.22");
 
     private final String version;
+    // Non-null: a copy of the build whose mysqld reports this version instead (see reportingVersion).
+    private final String reportedVersion;
 
     private MysqlDistribution(String version) {
+        this(version, null);
+    }
+
+    private MysqlDistribution(String version, String reportedVersion) {
         this.version = version;
+        this.reportedVersion = reportedVersion;
+    }
+
+    /**
+     * MySQL 8.0.31 whose mysqld reports another version of the same length (e.g. "8.0.99"): a
+     * copy of the installation with the version text in bin/mysqld patched, everything else
+     * linked. For testing the plugin's refusal of other versions without a second server build.
+     */
+    public static MysqlDistribution mysql8ReportingVersion(String reported) {
+        if (reported.length() != MYSQL_80.version.length()) {
+            throw new IllegalArgumentException("the patched version must be as long as " + MYSQL_80.version);
+        }
+        return new MysqlDistribution(MYSQL_80.version, reported);
     }
 
     /** MySQL 8.0.31, the server the plugin is built for. */
@@ -53,6 +72,15 @@ public final class MysqlDistribution {
 
     /** The extracted installation (bin/, share/, lib/). */
     public Path baseDir() {
+        if (reportedVersion == null) {
+            return extractedDir();
+        }
+        Path built = extractedDir();
+        return BuildOnce.ensure(HarnessConfig.mysqlDistRoot().resolve(version + "-as-" + reportedVersion),
+                dir -> VersionPatch.copy(built, dir, version, reportedVersion));
+    }
+
+    private Path extractedDir() {
         Path target = HarnessConfig.mysqlDistRoot().resolve(version);
         return BuildOnce.ensure(target, dir -> {
             Path archive = HarnessConfig.mysqlArchiveRoot().resolve(version).resolve(ARCHIVE_NAME);
@@ -93,6 +121,9 @@ public final class MysqlDistribution {
      * on it: copy it (servers do that by default). Initialized once per build and version.
      */
     public Path templateDataDir() {
+        if (reportedVersion != null) {
+            return new MysqlDistribution(version).templateDataDir();
+        }
         Path base = baseDir();
         Path target = HarnessConfig.mysqlDistRoot().resolve("templates").resolve(version);
         BuildOnce.ensure(target, dir -> {
@@ -135,6 +166,6 @@ public final class MysqlDistribution {
 
     @Override
     public String toString() {
-        return "MySQL " + version;
+        return "MySQL " + version + (reportedVersion == null ? "" : " reporting " + reportedVersion);
     }
 }

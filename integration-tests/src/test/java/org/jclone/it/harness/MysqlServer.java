@@ -143,6 +143,9 @@ public interface MysqlServer extends AutoCloseable {
     @Override
     void close();
 
+    /** Spec environment key that the process backend turns into an address-space limit. */
+    String ADDRESS_SPACE_LIMIT_KIB = "JCLONE_IT_ADDRESS_SPACE_LIMIT_KIB";
+
     /** Collects a {@link ServerSpec}; {@link #build()} picks the backend. */
     final class Builder {
         private final MysqlDistribution distribution;
@@ -215,6 +218,15 @@ public interface MysqlServer extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Starts mysqld under this address-space limit (RLIMIT_AS, as {@code ulimit -v}); process
+         * backend only. Carried in the spec's environment under {@link #ADDRESS_SPACE_LIMIT_KIB}.
+         */
+        public Builder addressSpaceLimitKib(long kib) {
+            env.put(ADDRESS_SPACE_LIMIT_KIB, Long.toString(kib));
+            return this;
+        }
+
         /** Extra environment for the mysqld process (e.g. JAVA_HOME, LD_LIBRARY_PATH). */
         public Builder env(String key, String value) {
             env.put(key, value);
@@ -249,6 +261,9 @@ public interface MysqlServer extends AutoCloseable {
 
         public ServerSpec spec() {
             Path plugins = pluginSource != null ? pluginSource : HarnessConfig.pluginDir();
+            List<ServerSpec.Option> options = withPlugin && HarnessConfig.checkJni()
+                    ? JniWarnings.withCheckJni(this.options)
+                    : this.options;
             return new ServerSpec(distribution, name, group, List.copyOf(options), Set.copyOf(removedOptions),
                     dataDir, dataDirSource, withPlugin, plugins, Map.copyOf(env), supervised, startTimeout);
         }

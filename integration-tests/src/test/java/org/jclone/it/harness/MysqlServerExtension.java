@@ -54,11 +54,13 @@ public final class MysqlServerExtension implements ParameterResolver, AfterEachC
     public void afterEach(ExtensionContext context) {
         boolean failed = context.getExecutionException().isPresent();
         ExtensionContext classContext = context.getParent().orElseThrow();
+        ServerFactory own = context.getStore(NS).remove(METHOD_FACTORY, ServerFactory.class);
+        List<Throwable> problems = own == null ? List.of() : own.stopAll();
+        List<String> jniWarnings = own == null ? List.of() : JniWarnings.of(own.servers());
+        failed |= !jniWarnings.isEmpty();
         if (failed) {
             classContext.getStore(NS).put(ANY_FAILED, Boolean.TRUE);
         }
-        ServerFactory own = context.getStore(NS).remove(METHOD_FACTORY, ServerFactory.class);
-        List<Throwable> problems = own == null ? List.of() : own.stopAll();
 
         if (failed) {
             List<MysqlServer> involved = new ArrayList<>();
@@ -78,6 +80,7 @@ public final class MysqlServerExtension implements ParameterResolver, AfterEachC
             own.deleteServerDirs();
         }
         rethrow(problems);
+        JniWarnings.fail(jniWarnings);
     }
 
     @Override
@@ -87,9 +90,10 @@ public final class MysqlServerExtension implements ParameterResolver, AfterEachC
             return;
         }
         List<Throwable> problems = shared.stopAll();
-        boolean failed = context.getExecutionException().isPresent()
+        List<String> jniWarnings = JniWarnings.of(shared.servers());
+        boolean failed = context.getExecutionException().isPresent() || !jniWarnings.isEmpty()
                 || Boolean.TRUE.equals(context.getStore(NS).get(ANY_FAILED, Boolean.class));
-        if (context.getExecutionException().isPresent()) {
+        if (context.getExecutionException().isPresent() || !jniWarnings.isEmpty()) {
             FailedServerLogs.retain(shared.servers(),
                     FailedServerLogs.directoryFor(shared.group(), "afterAll"), System.err);
         }
@@ -97,6 +101,7 @@ public final class MysqlServerExtension implements ParameterResolver, AfterEachC
             shared.deleteServerDirs();
         }
         rethrow(problems);
+        JniWarnings.fail(jniWarnings);
     }
 
     private static ServerFactory classFactory(ExtensionContext classContext) {

@@ -151,12 +151,20 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
 
     /** Caller holds {@link #lifecycle}. */
     private Process launch() {
-        ProcessBuilder pb = new ProcessBuilder(
-                spec.distribution().mysqld().toString(), "--defaults-file=" + configFile)
+        List<String> command = new ArrayList<>(List.of(
+                spec.distribution().mysqld().toString(), "--defaults-file=" + configFile));
+        String addressSpaceLimit = spec.env().get(MysqlServer.ADDRESS_SPACE_LIMIT_KIB);
+        if (addressSpaceLimit != null) {
+            // The shell sets the limit and execs mysqld, which keeps the shell's pid and parent.
+            command.addAll(0, List.of("/bin/sh", "-c",
+                    "ulimit -v " + Long.parseLong(addressSpaceLimit) + " && exec \"$0\" \"$@\""));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(serverDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()));
         pb.environment().putAll(spec.env());
+        pb.environment().remove(MysqlServer.ADDRESS_SPACE_LIMIT_KIB);
         if (spec.supervised()) {
             // mysqld only honours RESTART when this names its parent process.
             pb.environment().put("MYSQLD_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
