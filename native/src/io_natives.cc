@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,6 +30,12 @@ jint io_identify(JNIEnv *env, jclass, jint fd, jlongArray device_and_inode) {
 jint io_status_flags(JNIEnv *, jclass, jint fd) {
   int flags = fcntl(fd, F_GETFL);
   return flags == -1 ? -errno : flags;
+}
+
+jlong io_file_system_type(JNIEnv *, jclass, jint fd) {
+  struct statfs status;
+  if (fstatfs(fd, &status) != 0) return -errno;
+  return static_cast<jlong>(static_cast<unsigned long>(status.f_type));
 }
 
 // The system call itself, not a C library emulation of it.
@@ -92,6 +99,7 @@ jstring io_error_text(JNIEnv *env, jclass, jint code) {
 const JNINativeMethod io_methods[] = {
     NATIVE("identify", "(I[J)I", io_identify),
     NATIVE("statusFlags", "(I)I", io_status_flags),
+    NATIVE("fileSystemType", "(I)J", io_file_system_type),
     NATIVE("copyFileRange", "(IJIJJ)J", io_copy_file_range),
     NATIVE("allocate", "(JI)Ljava/nio/ByteBuffer;", io_allocate),
     NATIVE("release", "(Ljava/nio/ByteBuffer;)V", io_release),

@@ -12,6 +12,9 @@ final class IoNatives {
     /** fcntl F_GETFL: the flags or -errno. */
     static native int statusFlags(int fd);
 
+    /** fstatfs: the file system's f_type, or -errno. */
+    static native long fileSystemType(int fd);
+
     /** copy_file_range at explicit offsets: bytes copied, 0 at the end of the source, or -errno. */
     static native long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length);
 

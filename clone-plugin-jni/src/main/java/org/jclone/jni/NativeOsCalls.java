@@ -21,6 +21,11 @@ final class NativeOsCalls implements OsCalls {
     }
 
     @Override
+    public long fileSystemType(int fd) {
+        return IoNatives.fileSystemType(fd);
+    }
+
+    @Override
     public long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length) {
         return IoNatives.copyFileRange(fromFd, fromOffset, toFd, toOffset, length);
     }

@@ -15,9 +15,10 @@ import org.jclone.core.io.DescriptorChannels.OsError;
  *
  * <p>File to file goes, in order of preference: copy_file_range(2) between the
  * server's descriptors (extents shared on XFS with reflink and btrfs, an
- * in-kernel copy elsewhere); FileChannel.transferTo where InnoDB reads through
- * the OS cache; the task's aligned staging buffer, read and written with
- * O_DIRECT where InnoDB's descriptor has it. A kernel or file system that
+ * in-kernel copy elsewhere; for an O_DIRECT source only on XFS and btrfs);
+ * FileChannel.transferTo where InnoDB reads through the OS cache; the task's
+ * aligned staging buffer, read and written with O_DIRECT where InnoDB's
+ * descriptor has it. A kernel or file system that
  * refuses copy_file_range turns it off for the mover; any other failure of a
  * zero-copy path retries the rest of the piece through the staging buffer,
  * which tells a failing source from a failing destination.
@@ -55,14 +56,18 @@ public final class DataMover implements AutoCloseable {
         staging(0);
         Descriptor from = source(fromFd);
         Descriptor to = destination(toFd);
-        long done = copyRange ? copyRange(from, fromOffset, to, toOffset, length) : 0;
-        boolean zeroCopy = !isDirect(from, fromFlags) && (fromFlags & CloneCallbacks.ZERO_COPY) != 0
+        // For an O_DIRECT source the kernel's copy (64 KiB direct reads through a pipe) is slower
+        // than the staging buffer's large aligned reads; only extent sharing beats it.
+        boolean sourceDirect = isDirect(from, fromFlags);
+        long done = copyRange && (!sourceDirect || from.onExtentSharingFileSystem())
+                ? copyRange(from, fromOffset, to, toOffset, length) : 0;
+        boolean zeroCopy = !sourceDirect && (fromFlags & CloneCallbacks.ZERO_COPY) != 0
                 && (fromFlags & CloneCallbacks.OS_CACHE) != 0;
         if (done < length && zeroCopy) {
             done += transfer(from, fromOffset + done, length - done, to, toOffset + done);
         }
         if (done < length) {
-            staged(from, fromOffset + done, length - done, isDirect(from, fromFlags),
+            staged(from, fromOffset + done, length - done, sourceDirect,
                     to, toOffset + done, isDirect(to, toFlags));
         }
     }

@@ -22,6 +22,10 @@ import java.util.Map;
  * A channel has its own file offset: all I/O through it is positional.
  */
 final class DescriptorChannels implements AutoCloseable {
+    /** f_type of the file systems where copy_file_range shares extents (reflink): XFS, btrfs. */
+    private static final long XFS = 0x58465342L;
+    private static final long BTRFS = 0x9123683EL;
+
     /** One open file as seen through one descriptor. */
     static final class Descriptor {
         final int fd;
@@ -29,11 +33,14 @@ final class DescriptorChannels implements AutoCloseable {
         final long inode;
         final int statusFlags;
         private final OpenOption access;
+        private final OsCalls os;
         private FileChannel buffered;
         private FileChannel direct;
+        private Boolean sharesExtents;
 
-        private Descriptor(int fd, long device, long inode, int statusFlags, OpenOption access) {
+        private Descriptor(int fd, long device, long inode, int statusFlags, OpenOption access, OsCalls os) {
             this.fd = fd;
+            this.os = os;
             this.device = device;
             this.inode = inode;
             this.statusFlags = statusFlags;
@@ -43,6 +50,15 @@ final class DescriptorChannels implements AutoCloseable {
         /** InnoDB opened this file with O_DIRECT. */
         boolean isDirect() {
             return (statusFlags & OsCalls.O_DIRECT) != 0;
+        }
+
+        /** The file lives on a file system where copy_file_range can share extents (asked once per file). */
+        boolean onExtentSharingFileSystem() {
+            if (sharesExtents == null) {
+                long type = os.fileSystemType(fd);
+                sharesExtents = type == XFS || type == BTRFS;
+            }
+            return sharesExtents;
         }
 
         /** Our channel on the file, opened at first use; O_DIRECT if {@code directIo}. */
@@ -109,7 +125,7 @@ final class DescriptorChannels implements AutoCloseable {
         if (flags < 0) {
             throw new OsError(-flags);
         }
-        Descriptor fresh = new Descriptor(fd, identity[0], identity[1], flags, access);
+        Descriptor fresh = new Descriptor(fd, identity[0], identity[1], flags, access, os);
         known.put(fd, fresh);
         return fresh;
     }

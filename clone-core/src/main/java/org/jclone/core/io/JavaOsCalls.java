@@ -44,6 +44,11 @@ final class JavaOsCalls implements OsCalls {
     }
 
     @Override
+    public long fileSystemType(int fd) {
+        return 0;
+    }
+
+    @Override
     public long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length) {
         return -ENOSYS;
     }

@@ -23,6 +23,9 @@ public interface OsCalls {
     /** The descriptor's status flags (fcntl F_GETFL), or -errno. */
     int statusFlags(int fd);
 
+    /** The f_type of the file system holding {@code fd} (fstatfs), 0 if unknown, or -errno. */
+    long fileSystemType(int fd);
+
     /**
      * copy_file_range(2) between two descriptors at explicit offsets (their file
      * offsets do not move): bytes copied, 0 at the end of the source, or -errno.
