@@ -236,7 +236,9 @@ final class Report {
                 + "(InnoDB's clone block) into a new directory and fsynced; the same files and cache state for each; "
                 + "order rotated. `org.jclone.core.io.DataMover` runs in the benchmark's JVM on descriptors it finds "
                 + "through /proc/self/fd, as inside mysqld; the native loop is `native_copy.c` compiled with gcc -O2. "
-                + "This is the JVM's data path; the one JNI call per piece is only in the clone's figures above.",
+                + "This is the JVM's data path; the one JNI call per piece is only in the clone's figures above. Outside "
+                + "mysqld the mover has no natives, so copy_file_range (the first choice inside mysqld) is not measured "
+                + "here: the rows are its fallbacks, sendfile and the staging buffer.",
                 mover.files(), mover.bytes() / MIB));
         line();
         line("| cache | method | loop MiB/s, min / median | with fsync MiB/s, median | CPU s per GiB, median | "
