@@ -96,7 +96,9 @@ public final class DataMover implements AutoCloseable {
         while (done < length) {
             long copied = os.copyFileRange(from.fd, fromOffset + done, to.fd, toOffset + done, length - done);
             if (copied <= 0) {
-                if (refusesCopyRange(-copied)) {
+                // EINVAL for an unaligned piece (an O_DIRECT file's tail) says nothing about the next one.
+                boolean unaligned = !aligned(fromOffset + done, length - done) || !aligned(toOffset + done, 0);
+                if (refusesCopyRange(-copied) && !(copied == -OsCalls.EINVAL && unaligned)) {
                     copyRange = false;
                 }
                 // 0 is a short source, any other error is named by the path that follows.

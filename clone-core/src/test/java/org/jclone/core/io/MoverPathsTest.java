@@ -43,6 +43,25 @@ class MoverPathsTest {
     }
 
     @Test
+    void einvalForAnUnalignedPieceDoesNotTurnCopyFileRangeOffButForAnAlignedOneItDoes() throws Exception {
+        Scripted os = new Scripted(-OsCalls.EINVAL);
+        byte[] data = bytes(4 * 4096 + 100);
+        Path source = Files.write(dir.resolve("e.ibd"), data);
+        Path target = dir.resolve("f.ibd");
+        try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
+                RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
+                DataMover mover = new DataMover(4096, os)) {
+            int from = Descriptors.of(source);
+            int to = Descriptors.of(target);
+            mover.fileToFile(from, 4 * 4096, 100, 0, to, 4 * 4096, 0);
+            mover.fileToFile(from, 0, 2 * 4096, 0, to, 0, 0);
+            mover.fileToFile(from, 2 * 4096, 2 * 4096, 0, to, 2 * 4096, 0);
+        }
+        assertEquals(2, os.copyRangeCalls, "asked for the unaligned tail and the first aligned piece only");
+        assertArrayEquals(data, Files.readAllBytes(target));
+    }
+
+    @Test
     void anyOtherCopyFileRangeErrorRedoesThePieceAndNamesTheFailingDestination() throws Exception {
         Scripted os = new Scripted(-5);
         Path source = Files.write(dir.resolve("c.ibd"), bytes(8192));
