@@ -41,6 +41,16 @@ class ReflinkTest {
 
     @Test
     void aCloneSharesExtentsWithTheDonorAndStaysASnapshot(ServerFactory servers) throws Exception {
+        cloneOnXfs(servers, "fsync");
+    }
+
+    /** An O_DIRECT donor's pieces take copy_file_range on XFS too, where it shares extents. */
+    @Test
+    void anODirectDonorSharesExtentsToo(ServerFactory servers) throws Exception {
+        cloneOnXfs(servers, "O_DIRECT");
+    }
+
+    private static void cloneOnXfs(ServerFactory servers, String flushMethod) throws Exception {
         try (LoopImage xfs = LoopImage.xfsWithReflink("reflink", 1536)) {
             Path donorData = xfs.path().resolve("donor");
             FileTrees.copyTree(MysqlDistribution.mysql8().templateDataDir(), donorData);
@@ -48,6 +58,7 @@ class ReflinkTest {
             MysqlServer donor = servers.mysql8("donor").withPlugin(true)
                     .option("plugin-load-add", "mysql_clone.so")
                     .option("skip-log-bin")
+                    .option("innodb_flush_method", flushMethod)
                     .dataDir(donorData)
                     .start();
             MysqlServer clone = null;
@@ -62,7 +73,7 @@ class ReflinkTest {
                 Path blobsFile = target.resolve("big").resolve("blobs.ibd");
                 long blobsBytes = Files.size(blobsFile);
                 long shared = sharedBytes(blobsFile);
-                CloneLocalTest.log("reflink: blobs.ibd %d bytes, %d of them in shared extents; clone %d bytes, "
+                CloneLocalTest.log("reflink, " + flushMethod + ": blobs.ibd %d bytes, %d of them in shared extents; clone %d bytes, "
                         + "%d bytes of new space used", blobsBytes, shared, CloneOps.treeBytes(target), usedByClone);
                 assertTrue(shared >= blobsBytes * 9 / 10, "the clone's blobs.ibd must share (almost) all its "
                         + "extents with the donor's: " + shared + " of " + blobsBytes + " bytes shared");
