@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the official MySQL 8.0.31 binary needs beyond a java-maven machine:
-# Debian's libaio1 (and libnuma1). As root it installs them; otherwise it says what to install.
+# Debian's libaio1 (and libnuma1), and xfsprogs (mkfs.xfs) for the tests and benchmark case that
+# clone on a loop-mounted XFS image with reflink. As root it installs them; otherwise it says what
+# to install.
 set -euo pipefail
 
 missing=()
@@ -9,6 +11,7 @@ for lib in libaio.so.1:libaio1 libnuma.so.1:libnuma1; do
     missing+=("${lib##*:}")
   fi
 done
+command -v mkfs.xfs >/dev/null || [ -x /usr/sbin/mkfs.xfs ] || missing+=(xfsprogs)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

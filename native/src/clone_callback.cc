@@ -1,6 +1,5 @@
 #include "clone_callback.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "java_bridge.h"
@@ -13,9 +12,9 @@ namespace {
 constexpr int kCallbackFailed = 1815;  // ER_INTERNAL_ERROR
 
 // Bits of the flags word passed to Java (mirrored in CloneCallbacks.java).
+// Whether a descriptor is O_DIRECT the Java mover learns once per file.
 constexpr int kJavaOsCache = 0x1;
 constexpr int kJavaZeroCopy = 0x2;
-constexpr int kJavaDirectIo = 0x4;
 
 // Deletes the local references a callback creates: the copy loop never
 // returns to Java, so they would otherwise pile up for the whole clone.
@@ -43,14 +42,10 @@ JavaCloneCallback::JavaCloneCallback(JNIEnv *env, jobject handler, unsigned int 
   set_client_buffer_size(buffer_size);
 }
 
-int JavaCloneCallback::flags_for_java(int fd) const {
+int JavaCloneCallback::flags_for_java() const {
   int flags = 0;
   if (is_os_buffer_cache()) flags |= kJavaOsCache;
   if (is_zero_copy()) flags |= kJavaZeroCopy;
-  if (fd >= 0) {
-    int status = fcntl(fd, F_GETFL);
-    if (status != -1 && (status & O_DIRECT) != 0) flags |= kJavaDirectIo;
-  }
   return flags;
 }
 
@@ -62,7 +57,7 @@ int JavaCloneCallback::file_cbk(Ha_clone_file from_file, unsigned int len) {
   if (!frame.ok()) return kCallbackFailed;
   jint error = env_->CallIntMethod(handler_, callback_ids().on_file_data,
                                    reinterpret_cast<jlong>(this), fd, static_cast<jlong>(offset),
-                                   static_cast<jint>(len), flags_for_java(fd));
+                                   static_cast<jint>(len), flags_for_java());
   if (clear_pending_exception(env_, "clone file callback")) return kCallbackFailed;
   // The contract: the source offset ends where reading len bytes would leave it.
   if (error == 0 && lseek(fd, offset + len, SEEK_SET) < 0) return kCallbackFailed;
@@ -97,7 +92,7 @@ int JavaCloneCallback::apply_file_cbk(Ha_clone_file to_file) {
   if (!frame.ok()) return kCallbackFailed;
   jlong written = env_->CallLongMethod(handler_, callback_ids().on_apply_file,
                                        reinterpret_cast<jlong>(this), fd,
-                                       static_cast<jlong>(offset), flags_for_java(fd));
+                                       static_cast<jlong>(offset), flags_for_java());
   if (clear_pending_exception(env_, "clone apply-file callback")) return kCallbackFailed;
   if (written < 0) return static_cast<int>(-written);
   // The destination offset ends where writing the bytes would leave it.

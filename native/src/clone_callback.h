@@ -19,7 +19,7 @@ class JavaCloneCallback final : public Ha_clone_cbk {
   int apply_buffer_cbk(unsigned char *&to_buffer, unsigned int &len) override;
 
  private:
-  int flags_for_java(int fd) const;
+  int flags_for_java() const;
 
   JNIEnv *env_;
   jobject handler_;

@@ -5,6 +5,7 @@
 
 #include "boundary.h"
 #include "clone_callback.h"
+#include "io_natives.h"
 #include "java_bridge.h"
 #include "psi_keys.h"
 #include "status_tables.h"
@@ -363,7 +364,8 @@ bool register_natives(JNIEnv *env, std::string *error) {
          bind(env, kInnoDbNatives, innodb_methods,
               sizeof(innodb_methods) / sizeof(innodb_methods[0]), error) &&
          bind(env, kStatusTableNatives, status_table_methods,
-              sizeof(status_table_methods) / sizeof(status_table_methods[0]), error);
+              sizeof(status_table_methods) / sizeof(status_table_methods[0]), error) &&
+         register_io_natives(env, error);
 }
 
 void unregister_natives(JNIEnv *env) {
@@ -375,6 +377,7 @@ void unregister_natives(JNIEnv *env) {
     }
     env->ExceptionClear();
   }
+  unregister_io_natives(env);
   callbacks = CallbackIds{};
   locator = LocatorIds{};
 }

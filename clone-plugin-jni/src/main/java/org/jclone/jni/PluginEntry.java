@@ -3,6 +3,7 @@ package org.jclone.jni;
 import org.jclone.core.config.DonorList;
 import org.jclone.core.engine.CloneServices;
 import org.jclone.core.error.MysqlError;
+import org.jclone.core.io.OsCalls;
 import org.jclone.core.io.PathBytes;
 import org.jclone.core.local.CloneRegistry;
 import org.jclone.core.local.LocalClone;
@@ -22,6 +23,7 @@ public final class PluginEntry {
     public static String start(String pluginDir) {
         try {
             services = NativeServices.create();
+            OsCalls.install(NativeOsCalls.INSTANCE);
             ServerLogAppender.connect();
             logger().info("Clone plugin Java engine started on {} {} (plugin directory {}, "
                             + "jar version {}, file name encoding {})",
@@ -47,6 +49,7 @@ public final class PluginEntry {
             current.status().close();
         }
         ServerLogAppender.disconnect();
+        OsCalls.install(null);
         services = null;
     }
 

@@ -13,7 +13,11 @@ public interface CloneCallbacks {
     int OS_CACHE = 0x1;
     /** Set in {@code flags}: InnoDB allows a zero-copy transfer. */
     int ZERO_COPY = 0x2;
-    /** Set in {@code flags}: the descriptor was opened with O_DIRECT. */
+    /**
+     * Set in {@code flags} by a caller that knows the descriptor was opened with O_DIRECT. The
+     * server's callback leaves it clear: the data mover reads each descriptor's status flags
+     * itself, once per file.
+     */
     int DIRECT_IO = 0x4;
 
     /** Data waits in file descriptor {@code fd} at {@code offset}, {@code length} bytes. */

@@ -11,42 +11,126 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * FileChannels over the server's open descriptors, opened once through
- * /proc/self/fd and reused for every piece of the same file. A channel has its
- * own file offset, so all I/O through it is positional and the server's
- * descriptor offsets are left to the native side.
+ * What the mover knows about the server's open descriptors on one side of the
+ * copy: the file each names (device and inode), its status flags, and
+ * FileChannels reopened on it through /proc/self/fd. Descriptor numbers are
+ * reused as soon as InnoDB closes a file (TRUNCATE, a rebuild, DROP and CREATE
+ * of one name all give a new file the same number at the same path), so every
+ * piece checks the descriptor's identity first: one fstat instead of the
+ * readlink, fcntl and stat a piece used to cost. The old file is held open by
+ * its channel until then, so its inode number cannot be given to the new file.
+ * A channel has its own file offset: all I/O through it is positional.
  */
 final class DescriptorChannels implements AutoCloseable {
-    private record Key(int fd, boolean direct) {}
+    /** f_type of the file systems where copy_file_range shares extents (reflink): XFS, btrfs. */
+    private static final long XFS = 0x58465342L;
+    private static final long BTRFS = 0x9123683EL;
 
-    private record Open(String target, FileChannel channel) {}
+    /** One open file as seen through one descriptor. */
+    static final class Descriptor {
+        final int fd;
+        final long device;
+        final long inode;
+        final int statusFlags;
+        private final OpenOption access;
+        private final OsCalls os;
+        private FileChannel buffered;
+        private FileChannel direct;
+        private Boolean sharesExtents;
+
+        private Descriptor(int fd, long device, long inode, int statusFlags, OpenOption access, OsCalls os) {
+            this.fd = fd;
+            this.os = os;
+            this.device = device;
+            this.inode = inode;
+            this.statusFlags = statusFlags;
+            this.access = access;
+        }
+
+        /** InnoDB opened this file with O_DIRECT. */
+        boolean isDirect() {
+            return (statusFlags & OsCalls.O_DIRECT) != 0;
+        }
+
+        /** The file lives on a file system where copy_file_range can share extents (asked once per file). */
+        boolean onExtentSharingFileSystem() {
+            if (sharesExtents == null) {
+                long type = os.fileSystemType(fd);
+                sharesExtents = type == XFS || type == BTRFS;
+            }
+            return sharesExtents;
+        }
+
+        /** Our channel on the file, opened at first use; O_DIRECT if {@code directIo}. */
+        FileChannel channel(boolean directIo) throws IOException {
+            if (directIo) {
+                if (direct == null) {
+                    direct = FileChannel.open(procPath(fd), access, ExtendedOpenOption.DIRECT);
+                }
+                return direct;
+            }
+            if (buffered == null) {
+                buffered = FileChannel.open(procPath(fd), access);
+            }
+            return buffered;
+        }
+
+        private boolean names(long[] identity) {
+            return device == identity[0] && inode == identity[1];
+        }
+
+        private void close() {
+            for (FileChannel channel : new FileChannel[] {buffered, direct}) {
+                try {
+                    if (channel != null) {
+                        channel.close();
+                    }
+                } catch (IOException ignored) {
+                    // Only our own reopened description closes; the server's descriptor stays open.
+                }
+            }
+            buffered = null;
+            direct = null;
+        }
+    }
 
     private final OpenOption access;
-    private final Map<Key, Open> open = new HashMap<>();
+    private final OsCalls os;
+    private final Map<Integer, Descriptor> known = new HashMap<>();
+    private final long[] identity = new long[2];
 
-    DescriptorChannels(OpenOption access) {
+    DescriptorChannels(OpenOption access, OsCalls os) {
         this.access = access;
+        this.os = os;
     }
 
-    /** The channel for {@code fd}; reopened if the descriptor now names another file. */
-    FileChannel channel(int fd, boolean direct) throws IOException {
-        Key key = new Key(fd, direct);
-        String target = target(fd);
-        Open current = open.get(key);
-        if (current != null && current.target.equals(target)) {
-            return current.channel;
+    /**
+     * The file {@code fd} names now, reusing what is known about it only if it
+     * is still the same file.
+     */
+    Descriptor describe(int fd) throws OsError {
+        int errno = os.identify(fd, identity);
+        if (errno != 0) {
+            throw new OsError(errno);
+        }
+        Descriptor current = known.get(fd);
+        if (current != null && current.names(identity)) {
+            return current;
         }
         if (current != null) {
-            current.channel.close();
+            current.close();
+            known.remove(fd);
         }
-        FileChannel channel = direct
-                ? FileChannel.open(procPath(fd), access, ExtendedOpenOption.DIRECT)
-                : FileChannel.open(procPath(fd), access);
-        open.put(key, new Open(target, channel));
-        return channel;
+        int flags = os.statusFlags(fd);
+        if (flags < 0) {
+            throw new OsError(-flags);
+        }
+        Descriptor fresh = new Descriptor(fd, identity[0], identity[1], flags, access, os);
+        known.put(fd, fresh);
+        return fresh;
     }
 
-    /** The file a descriptor names, for cache checks and error messages. */
+    /** The file a descriptor names, for error messages only. */
     static String target(int fd) {
         try {
             return Files.readSymbolicLink(procPath(fd)).toString();
@@ -61,14 +145,10 @@ final class DescriptorChannels implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Open entry : open.values()) {
-            try {
-                entry.channel.close();
-            } catch (IOException ignored) {
-                // Only our own reopened description closes; the server's descriptor stays open.
-            }
+        for (Descriptor descriptor : known.values()) {
+            descriptor.close();
         }
-        open.clear();
+        known.clear();
     }
 
     static OpenOption read() {
@@ -77,5 +157,15 @@ final class DescriptorChannels implements AutoCloseable {
 
     static OpenOption write() {
         return StandardOpenOption.WRITE;
+    }
+
+    /** A failed system call with its errno. */
+    static final class OsError extends Exception {
+        final int errno;
+
+        OsError(int errno) {
+            super("errno " + errno, null, false, false);
+            this.errno = errno;
+        }
     }
 }

@@ -1,40 +1,56 @@
 package org.jclone.core.io;
 
 import java.io.IOException;
-import java.util.Locale;
-import java.util.Map;
+import java.nio.file.FileSystemException;
 import org.jclone.core.error.CloneException;
 import org.jclone.core.error.MysqlError;
 
-/** Turns an I/O failure into MySQL's file error, naming the file and the OS error. */
+/**
+ * Turns an I/O failure into MySQL's file error, as MySQL's plugin reports it:
+ * a failing source is ER_ERROR_ON_READ naming the source file, a failing
+ * destination ER_ERROR_ON_WRITE naming the destination, each with the errno.
+ */
 final class IoErrors {
-    // Java reports strerror() text; MySQL's messages also show the errno.
-    private static final Map<String, Integer> ERRNO = Map.of(
-            "no space left on device", 28,
-            "permission denied", 13,
-            "read-only file system", 30,
-            "disk quota exceeded", 122,
-            "input/output error", 5,
-            "file too large", 27,
-            "invalid argument", 22,
-            "no such file or directory", 2,
-            "bad file descriptor", 9);
+    private final OsCalls os;
 
-    private IoErrors() {}
-
-    static CloneException writing(int fd, IOException e) {
-        return describe(MysqlError.ER_ERROR_ON_WRITE, fd, e);
+    IoErrors(OsCalls os) {
+        this.os = os;
     }
 
-    static CloneException reading(int fd, IOException e) {
+    CloneException reading(int fd, int errno) {
+        return describe(MysqlError.ER_ERROR_ON_READ, fd, errno, os.errorText(errno), null);
+    }
+
+    CloneException writing(int fd, int errno) {
+        return describe(MysqlError.ER_ERROR_ON_WRITE, fd, errno, os.errorText(errno), null);
+    }
+
+    CloneException reading(int fd, IOException e) {
         return describe(MysqlError.ER_ERROR_ON_READ, fd, e);
     }
 
-    private static CloneException describe(MysqlError error, int fd, IOException e) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int errno = ERRNO.getOrDefault(reason.toLowerCase(Locale.ROOT), 0);
-        CloneException result = new CloneException(error.code(),
-                error.message(DescriptorChannels.target(fd), errno, reason), e);
-        return result;
+    CloneException writing(int fd, IOException e) {
+        return describe(MysqlError.ER_ERROR_ON_WRITE, fd, e);
+    }
+
+    /** The source ended before the piece InnoDB announced. */
+    CloneException shortSource(int fd, long offset) {
+        return describe(MysqlError.ER_ERROR_ON_READ, fd, 0,
+                "unexpected end of file at offset " + offset, null);
+    }
+
+    private CloneException describe(MysqlError error, int fd, IOException e) {
+        // The JDK reports only the system's text for the failed call; the same
+        // system's table turns it back into the errno.
+        String reason = e instanceof FileSystemException failed && failed.getReason() != null
+                ? failed.getReason() : e.getMessage();
+        if (reason == null) {
+            reason = e.getClass().getSimpleName();
+        }
+        return describe(error, fd, os.errnoOf(reason), reason, e);
+    }
+
+    private static CloneException describe(MysqlError error, int fd, int errno, String reason, Throwable cause) {
+        return new CloneException(error.code(), error.message(DescriptorChannels.target(fd), errno, reason), cause);
     }
 }

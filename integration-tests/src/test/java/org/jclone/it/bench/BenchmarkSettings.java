@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *                         unlimited clone under load reached in the first repetition
  * @param bufferPool       innodb_buffer_pool_size of the donor while measuring
  * @param rebuild          build the data set even if a cached one of this size exists
- * @param phases           which parts to run: mover, footprint, copy, donor
+ * @param phases           which parts to run: mover, footprint, copy, donor, filesystems
  * @param workDir          cached data sets, copies, the native helper, raw results
  * @param docsDir          where benchmarks.md and the PNG plots are written
  */
@@ -43,7 +43,7 @@ public record BenchmarkSettings(
         Path workDir,
         Path docsDir) {
 
-    public static final Set<String> ALL_PHASES = Set.of("mover", "footprint", "copy", "donor");
+    public static final Set<String> ALL_PHASES = Set.of("mover", "footprint", "copy", "donor", "filesystems");
 
     public enum CacheMode { AUTO, COLD, WARM }
 

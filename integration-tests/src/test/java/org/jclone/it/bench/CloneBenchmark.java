@@ -61,33 +61,40 @@ public final class CloneBenchmark {
         JvmFootprint footprint = new JvmFootprint();
         Map<CopyConfig, List<CopyMeasurement>> copies = null;
         DonorImpact.Results donorResults = null;
+        FileSystemCases.Results fileSystems = null;
         String version;
         long dataDirBytes;
         long tableBytes;
         List<String> donorOptions = Donor.options(settings);
-        try (Donor donor = Donor.start(dataSet, settings)) {
-            version = donor.server().scalar("SELECT VERSION()");
-            if (settings.runs("footprint")) {
-                BenchLog.info("part 4: the embedded JVM's start time and memory");
-                footprint.measure(donor, settings.repetitions());
-            } else {
-                donor.ensurePlugin();
-            }
-            dataDirBytes = CloneOps.treeBytes(donor.server().dataDir());
-            tableBytes = dataSet.tableBytes();
-            Copier copier = new Copier(donor, copiesDir);
-            copier.removeAll();
-            try {
-                if (settings.runs("copy")) {
-                    BenchLog.info("part 1: CLONE LOCAL against cp -r");
-                    copies = CloneVsCopy.run(donor, copier, cache, settings, footprint);
+        try {
+            try (Donor donor = Donor.start(dataSet, settings)) {
+                version = donor.server().scalar("SELECT VERSION()");
+                if (settings.runs("footprint")) {
+                    BenchLog.info("part 4: the embedded JVM's start time and memory");
+                    footprint.measure(donor, settings.repetitions());
+                } else {
+                    donor.ensurePlugin();
                 }
-                if (settings.runs("donor")) {
-                    BenchLog.info("part 3: the donor under load while it is cloned");
-                    donorResults = DonorImpact.run(donor, copier, dataSet, settings);
-                }
-            } finally {
+                dataDirBytes = CloneOps.treeBytes(donor.server().dataDir());
+                tableBytes = dataSet.tableBytes();
+                Copier copier = new Copier(donor, copiesDir);
                 copier.removeAll();
+                try {
+                    if (settings.runs("copy")) {
+                        BenchLog.info("part 1: CLONE LOCAL against cp -r");
+                        copies = CloneVsCopy.run(donor, copier, cache, settings, footprint);
+                    }
+                    if (settings.runs("donor")) {
+                        BenchLog.info("part 3: the donor under load while it is cloned");
+                        donorResults = DonorImpact.run(donor, copier, dataSet, settings);
+                    }
+                } finally {
+                    copier.removeAll();
+                }
+            }
+            if (settings.runs("filesystems")) {
+                // On the working copy (O_DIRECT) and a copy of it on XFS, the measured donor stopped.
+                fileSystems = FileSystemCases.run(dataSet.dataDir(), cache, settings);
             }
         } finally {
             FileTrees.deleteTree(dataSet.dataDir()); // the working copy; the cached original stays
@@ -95,7 +102,7 @@ public final class CloneBenchmark {
 
         RunResults results = new RunResults(settings, machine, ProcFs.loadAverage(), cache, dataSet, dataDirBytes,
                 tableBytes, version, donorOptions, copies, mover, donorResults, settings.runs("footprint") ? footprint : null,
-                started, (System.nanoTime() - t0) / 1e9);
+                fileSystems, started, (System.nanoTime() - t0) / 1e9);
         List<Targets.Outcome> outcomes = Targets.evaluate(results);
         Files.createDirectories(settings.docsDir());
         if (copies != null) {

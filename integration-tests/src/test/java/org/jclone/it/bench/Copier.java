@@ -61,13 +61,21 @@ final class Copier {
 
     /** cp -r of the donor's data directory (the physical limit). Does not remove the target. */
     CopyMeasurement copy(Path target) {
+        return copy(target, "-r");
+    }
+
+    /**
+     * cp with {@code options} (for example {@code -r --reflink=never}, a byte copy even where cp
+     * would share extents) of the donor's data directory. Does not remove the target.
+     */
+    CopyMeasurement copy(Path target, String options) {
         Path source = donor.server().dataDir();
         long expected = CloneOps.treeBytes(source);
         DiskSpace.require(copiesDir, (long) (expected * 1.1) + (1L << 30), "a cp -r of the data set");
         long t0 = System.nanoTime();
         // bash's `times` prints the CPU time of its children: cp's.
-        String out = Commands.run(3600, "bash", "-c", "cp -r \"$1\" \"$2\" && times", "cp", source.toString(),
-                target.toString());
+        String out = Commands.run(3600, "bash", "-c", "cp " + options + " \"$1\" \"$2\" && times", "cp",
+                source.toString(), target.toString());
         double seconds = (System.nanoTime() - t0) / 1e9;
         double sync = Commands.syncFileSystem(copiesDir);
         long bytes = CloneOps.treeBytes(target);

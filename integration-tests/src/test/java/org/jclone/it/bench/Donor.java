@@ -33,9 +33,16 @@ final class Donor implements AutoCloseable {
     }
 
     static Donor start(DataSet dataSet, BenchmarkSettings settings) {
+        return start(dataSet.dataDir(), settings, List.of());
+    }
+
+    /** A donor on {@code dataDir} with {@code extraOptions} (name=value or a bare flag) after the usual ones. */
+    static Donor start(Path dataDir, BenchmarkSettings settings, List<String> extraOptions) {
         MysqlServer.Builder builder = MysqlServer.builder(MysqlDistribution.mysql8()).name("bench-donor")
-                .group("benchmark").withPlugin(true).dataDir(dataSet.dataDir()).startTimeout(Duration.ofMinutes(5));
-        for (String option : options(settings)) {
+                .group("benchmark").withPlugin(true).dataDir(dataDir).startTimeout(Duration.ofMinutes(5));
+        List<String> all = new java.util.ArrayList<>(options(settings));
+        all.addAll(extraOptions);
+        for (String option : all) {
             int eq = option.indexOf('=');
             builder = eq < 0 ? builder.option(option) : builder.option(option.substring(0, eq), option.substring(eq + 1));
         }

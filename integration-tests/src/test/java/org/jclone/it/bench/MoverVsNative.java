@@ -36,7 +36,7 @@ final class MoverVsNative {
 
     enum Method {
         NATIVE("native read()/write() loop (C, 1 MiB buffer)"),
-        JAVA_ZERO_COPY("Java DataMover, zero-copy FileChannel.transferTo (the path of files InnoDB reads through the OS cache, the default)"),
+        JAVA_ZERO_COPY("Java DataMover, zero-copy FileChannel.transferTo (files InnoDB reads through the OS cache, where copy_file_range is refused)"),
         JAVA_STAGED("Java DataMover through its aligned direct buffer (the path of O_DIRECT files)");
 
         final String description;

@@ -37,6 +37,19 @@ final class RawFigures {
             out.append(f("reinstall %.3f rssBeforeFirstClone=%d rssAfterFirstClone=%d%n", r.footprint().reinstallSeconds(),
                     r.footprint().rssBeforeFirstClone(), r.footprint().rssAfterFirstClone()));
         }
+        if (r.fileSystems() != null) {
+            FileSystemCases.Results fs = r.fileSystems();
+            fs.oDirect().clones().forEach(m -> out.append("odirect clone ").append(m).append('\n'));
+            fs.oDirect().cps().forEach(m -> out.append("odirect cp ").append(m).append('\n'));
+            FileSystemCases.Reflink x = fs.reflink();
+            if (x.skipped() != null) {
+                out.append("xfs skipped: ").append(x.skipped()).append('\n');
+            }
+            x.clones().forEach(m -> out.append("xfs clone ").append(m).append('\n'));
+            x.cloneSpaceBytes().forEach(b -> out.append("xfs clone space ").append(b).append('\n'));
+            x.byteCopies().forEach(m -> out.append("xfs cp reflink=never ").append(m).append('\n'));
+            x.reflinkCopies().forEach(m -> out.append("xfs cp reflink=always ").append(m).append('\n'));
+        }
         try {
             Files.writeString(file, out);
         } catch (IOException e) {

@@ -75,6 +75,9 @@ final class Report {
         if (r.footprint() != null && r.footprint().measured()) {
             footprint();
         }
+        if (r.fileSystems() != null) {
+            fileSystems();
+        }
         method();
     }
 
@@ -103,7 +106,7 @@ final class Report {
                 r.donor() == null ? "-" : r.donor().limitMiB() + (r.donor().limitChosenAutomatically() ? " (chosen)" : ""));
         row("bufferPool (donor's innodb_buffer_pool_size)", "1G", s.bufferPool());
         row("rebuild (build the data set even if cached)", "false", Boolean.toString(s.rebuild()));
-        row("phases", "mover,footprint,copy,donor", String.join(",", s.phases().stream().sorted().toList()));
+        row("phases", "mover,footprint,copy,donor,filesystems", String.join(",", s.phases().stream().sorted().toList()));
         line();
     }
 
@@ -233,7 +236,9 @@ final class Report {
                 + "(InnoDB's clone block) into a new directory and fsynced; the same files and cache state for each; "
                 + "order rotated. `org.jclone.core.io.DataMover` runs in the benchmark's JVM on descriptors it finds "
                 + "through /proc/self/fd, as inside mysqld; the native loop is `native_copy.c` compiled with gcc -O2. "
-                + "This is the JVM's data path; the one JNI call per piece is only in the clone's figures above.",
+                + "This is the JVM's data path; the one JNI call per piece is only in the clone's figures above. Outside "
+                + "mysqld the mover has no natives, so copy_file_range (the first choice inside mysqld) is not measured "
+                + "here: the rows are its fallbacks, sendfile and the staging buffer.",
                 mover.files(), mover.bytes() / MIB));
         line();
         line("| cache | method | loop MiB/s, min / median | with fsync MiB/s, median | CPU s per GiB, median | "
@@ -319,6 +324,54 @@ final class Report {
             row("VmRSS before / after the first clone, MiB", f("%.1f / %.1f", fp.rssBeforeFirstClone() / MIB,
                     fp.rssAfterFirstClone() / MIB), "(once; includes buffer-pool pages the clone touched)");
         }
+        line();
+    }
+
+    private void fileSystems() {
+        FileSystemCases.Results fs = r.fileSystems();
+        line("## 5. Where the file system decides: an O_DIRECT donor, and XFS with reflink");
+        line();
+        FileSystemCases.ODirect od = fs.oDirect();
+        line(f("**O_DIRECT donor.** The working copy restarted with `innodb_flush_method=O_DIRECT`, the clone at "
+                + "defaults against cp -r of the same directory, %s page cache before each copy, %d repetition(s).",
+                r.cache().state().name().toLowerCase(), r.settings().repetitions()));
+        line();
+        line("| copy | returned, min / median s | on disk, min / median s | time / cp time, median (target <= 1.10 cold) |");
+        line("| --- | --- | --- | --- |");
+        double odCp = medianOf(od.cps(), CopyMeasurement::durableSeconds);
+        row("clone, defaults", minMedian(od.clones(), CopyMeasurement::seconds, "%.2f"),
+                minMedian(od.clones(), CopyMeasurement::durableSeconds, "%.2f"),
+                f("%.2f", medianOf(od.clones(), CopyMeasurement::durableSeconds) / odCp));
+        row("cp -r", minMedian(od.cps(), CopyMeasurement::seconds, "%.2f"),
+                minMedian(od.cps(), CopyMeasurement::durableSeconds, "%.2f"), "1.00");
+        line();
+        FileSystemCases.Reflink x = fs.reflink();
+        if (x.skipped() != null) {
+            line("**XFS with reflink: skipped** (" + x.skipped() + ").");
+            line();
+            return;
+        }
+        line(f("**XFS with reflink.** A sparse image made with `mkfs.xfs -m reflink=1`, loop-mounted; the working "
+                + "copy (%,.0f MiB) copied onto it and started there; each copy into a new directory on the same "
+                + "file system, removed afterwards. Space: the file system's used bytes (df, after `sync -f`) right "
+                + "after each clone minus before it.", x.dataDirBytes() / MIB));
+        line();
+        line("| copy | returned, min / median s | on disk, min / median s | time / byte copy time, median (target <= 0.25) |");
+        line("| --- | --- | --- | --- |");
+        double bytesCopy = medianOf(x.byteCopies(), CopyMeasurement::durableSeconds);
+        row("clone, defaults", minMedian(x.clones(), CopyMeasurement::seconds, "%.2f"),
+                minMedian(x.clones(), CopyMeasurement::durableSeconds, "%.2f"),
+                f("%.2f", medianOf(x.clones(), CopyMeasurement::durableSeconds) / bytesCopy));
+        row("cp -r --reflink=never (byte copy)", minMedian(x.byteCopies(), CopyMeasurement::seconds, "%.2f"),
+                minMedian(x.byteCopies(), CopyMeasurement::durableSeconds, "%.2f"), "1.00");
+        row("cp -r --reflink=always (cp sharing extents)", minMedian(x.reflinkCopies(), CopyMeasurement::seconds, "%.2f"),
+                minMedian(x.reflinkCopies(), CopyMeasurement::durableSeconds, "%.2f"),
+                f("%.2f", medianOf(x.reflinkCopies(), CopyMeasurement::durableSeconds) / bytesCopy));
+        line();
+        line(f("Space the clone took right after it, median: %,.1f MiB for %,.1f MiB of clone files (%.0f%%); the rest "
+                + "shares extents with the donor until either side rewrites it.",
+                medianOf(x.cloneSpaceBytes(), b -> b / MIB), medianOf(x.clones(), m -> m.bytes() / MIB),
+                100 * medianOf(x.cloneSpaceBytes(), b -> (double) b) / medianOf(x.clones(), m -> (double) m.bytes())));
         line();
     }
 

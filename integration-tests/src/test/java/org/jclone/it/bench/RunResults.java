@@ -25,6 +25,7 @@ record RunResults(
         MoverVsNative.Results mover,
         DonorImpact.Results donor,
         JvmFootprint footprint,
+        FileSystemCases.Results fileSystems,
         Instant started,
         double runSeconds) {
 }

@@ -111,7 +111,7 @@ final class Targets {
         double staged = medianOf(runs.get(MoverVsNative.Method.JAVA_STAGED), MoverVsNative.Measurement::mibPerSecond);
         double ratio = zeroCopy / nativeRate;
         boolean met = ratio >= MOVER_VS_NATIVE;
-        String measured = f("%.2f for the zero-copy path clones use by default (%.0f vs %.0f MiB/s); %.2f for the "
+        String measured = f("%.2f for the sendfile path (%.0f vs %.0f MiB/s); %.2f for the "
                 + "staging-buffer path (%.0f MiB/s)", ratio, zeroCopy, nativeRate, staged / nativeRate, staged);
         List<String> why = new ArrayList<>();
         if (!met) {
