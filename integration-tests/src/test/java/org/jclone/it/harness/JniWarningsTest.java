@@ -42,7 +42,7 @@ class JniWarningsTest {
     void theTestsOwnJavaOptionsAreExtendedUnderTheirOwnKey() {
         assertEquals(List.of(new ServerSpec.Option("clone_java_options", "-Dx=1 -Xcheck:jni")),
                 JniWarnings.withCheckJni(List.of(new ServerSpec.Option("clone_java_options", "-Dx=1"))));
-        assertEquals(List.of(new ServerSpec.Option("loose-clone-java-options", "-Xmx1q -Xcheck:jni")),
+        assertEquals(List.of(new ServerSpec.Option("loose-clone-java-options", "-Xcheck:jni -Xmx1q")),
                 JniWarnings.withCheckJni(List.of(new ServerSpec.Option("loose-clone-java-options", "-Xmx1q"))));
     }
 }
