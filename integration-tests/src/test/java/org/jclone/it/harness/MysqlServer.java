@@ -58,7 +58,7 @@ public interface MysqlServer extends AutoCloseable {
     /**
      * Waits for a restart mysqld asked for itself (exit code 16 after RESTART or after
      * CLONE INSTANCE into its own data directory), then until it accepts connections again.
-     * Only supervised servers (the default) are restarted; see {@link Builder#supervised}.
+     * Only supervised servers (the default) are restarted; see {@link Builder#supervised(boolean)}.
      */
     void awaitRestart(Duration timeout);
 
@@ -234,13 +234,20 @@ public interface MysqlServer extends AutoCloseable {
         }
 
         /**
-         * Whether the harness acts as mysqld's supervisor (default true, like systemd): mysqld
-         * then may RESTART itself (exit code 16), which a remote clone into the live data
-         * directory does, and the harness starts it again on the same port.
+         * Whether the harness acts as mysqld's supervisor (default true, like systemd): the test
+         * JVM's pid goes into MYSQLD_PARENT_PID, so mysqld may RESTART itself (exit code 16), which
+         * a remote clone into the live data directory does, and the harness starts it again with
+         * the same my.cnf (data dir, port). Unsupervised, RESTART fails with error 3707 and a
+         * replacing clone shuts the server down.
          */
         public Builder supervised(boolean supervised) {
             this.supervised = supervised;
             return this;
+        }
+
+        /** {@code supervised(true)}: says so explicitly in a test that relies on self-restarts. */
+        public Builder supervised() {
+            return supervised(true);
         }
 
         public Builder startTimeout(Duration timeout) {
