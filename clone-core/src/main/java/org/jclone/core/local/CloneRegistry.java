@@ -12,13 +12,13 @@ public final class CloneRegistry {
 
     private CloneRegistry() {}
 
-    static void enter(Object clone) throws CloneException {
+    public static void enter(Object clone) throws CloneException {
         if (!RUNNING.compareAndSet(null, clone)) {
             throw MysqlError.ER_CLONE_TOO_MANY_CONCURRENT_CLONES.exception(MAX_CONCURRENT_CLONES);
         }
     }
 
-    static void leave(Object clone) {
+    public static void leave(Object clone) {
         RUNNING.compareAndSet(clone, null);
     }
 

@@ -71,9 +71,14 @@ public final class StatusBoard {
      * clone, so its ID is always 1, as MySQL's plugin shows it (scripts select WHERE ID = 1).
      */
     public synchronized void begin(long pid, String destination, Path destinationDir, int threads) {
+        begin(pid, CloneStatus.LOCAL_INSTANCE, destination, destinationDir, threads);
+    }
+
+    /** A clone from {@code source} (a remote clone's "host:port") begins. */
+    public synchronized void begin(long pid, String source, String destination, Path destinationDir, int threads) {
         int id = CLONE_ID;
         long now = microClock.getAsLong();
-        status = new CloneStatus(id, pid, CloneState.IN_PROGRESS, now, 0, CloneStatus.LOCAL_INSTANCE,
+        status = new CloneStatus(id, pid, CloneState.IN_PROGRESS, now, 0, source,
                 destination, 0, "", "", 0, "");
         setProgress(CloneProgress.none());
         progressId = id;
