@@ -146,6 +146,19 @@ public final class StatusBoard {
         cloneFiles = null;
     }
 
+    /**
+     * A clone that replaced this server's data succeeded: its stages up to FILE SYNC are done and
+     * the clone stays In Progress until the restarted server's recovery (as MySQL's plugin shows it).
+     */
+    public synchronized void provisioned() {
+        if (current != null) {
+            finishStage(CloneState.COMPLETED);
+        }
+        persist();
+        publishAll();
+        cloneFiles = null;
+    }
+
     public synchronized CloneStatus status() {
         return status;
     }

@@ -12,6 +12,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
@@ -102,5 +107,238 @@ class RemoteCloneTest {
         MysqlServer copy = CloneOps.startClone(servers, "remote-copy", target);
         assertDonorData(copy);
         copy.stop();
+    }
+
+    @Test
+    @Order(2)
+    void eightTasksCloneWhileTheDonorMovesMoneyAndRunsDdl(ServerFactory servers) throws Exception {
+        recipient.execute("SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 8",
+                "SET GLOBAL clone_max_data_bandwidth = 512");
+        int attachedBefore = attachedTasks();
+        Path target = CloneOps.newTarget(recipient, "remote-8");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong transfers = new AtomicLong();
+        AtomicReference<Throwable> trouble = new AtomicReference<>();
+        Thread load = new Thread(() -> moveMoney(stop, transfers, trouble), "transfers");
+        load.start();
+        try {
+            while (transfers.get() < 20) {
+                Thread.sleep(20);
+            }
+            donor.execute("CREATE TABLE bank.during (id INT PRIMARY KEY)", "INSERT INTO bank.during VALUES (7)");
+            clone(recipient, cloneFrom(USER, PASSWORD, donor, target));
+        } finally {
+            stop.set(true);
+            load.join();
+            recipient.execute("SET GLOBAL clone_autotune_concurrency = ON", "SET GLOBAL clone_max_concurrency = 16",
+                    "SET GLOBAL clone_max_data_bandwidth = 0");
+        }
+        assertEquals(null, trouble.get(), "the transfers must run without errors during the clone");
+        // Without autotune all 7 workers start at once; one may find the clone already done.
+        int attached = attachedTasks() - attachedBefore;
+        assertTrue(attached >= 2 && attached <= 7, "workers that attached on the donor: " + attached);
+        MysqlServer copy = CloneOps.startClone(servers, "remote-8-copy", target);
+        assertDonorData(copy);
+        assertEquals("7", copy.scalar("SELECT id FROM bank.during"));
+        copy.stop();
+    }
+
+    /** Workers the donor has served so far (its log says "began a task" for each ATTACH). */
+    private static int attachedTasks() {
+        return donor.errorLogText().split("began a task", -1).length - 1;
+    }
+
+    /** Transfers between accounts, one transaction each: the sum never changes. */
+    private static void moveMoney(AtomicBoolean stop, AtomicLong transfers, AtomicReference<Throwable> trouble) {
+        try (Connection c = donor.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            java.util.Random random = new java.util.Random(7);
+            while (!stop.get()) {
+                int from = 1 + random.nextInt(ACCOUNTS);
+                int to = 1 + random.nextInt(ACCOUNTS);
+                s.executeUpdate("UPDATE bank.accounts SET balance = balance - 3 WHERE id = " + from);
+                s.executeUpdate("UPDATE bank.accounts SET balance = balance + 3 WHERE id = " + to);
+                c.commit();
+                transfers.incrementAndGet();
+            }
+        } catch (Throwable t) {
+            trouble.set(t);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aDonorNotInTheListIsRefused() throws Exception {
+        recipient.execute("SET GLOBAL clone_valid_donor_list = '127.0.0.1:1'");
+        try {
+            Path target = CloneOps.newTarget(recipient, "unlisted");
+            SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, target));
+            assertEquals(3869, e.getErrorCode(), CloneOps.describe(e));
+            assertEquals("Clone system configuration: " + donor.peerAddress()
+                    + " is not found in clone_valid_donor_list: 127.0.0.1:1", e.getMessage());
+            assertFalse(Files.exists(target));
+        } finally {
+            recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aWrongPasswordFailsToConnect() throws Exception {
+        Path target = CloneOps.newTarget(recipient, "bad-password");
+        SQLException e = cloneFails(recipient, cloneFrom(USER, "wrong", donor, target));
+        assertEquals(3862, e.getErrorCode(), CloneOps.describe(e));
+        assertTrue(e.getMessage().startsWith("Clone Donor Error: Connect failed: 1045 : Access denied for user '"
+                + USER + "'"), e.getMessage());
+        assertFalse(Files.exists(target), "the failed clone leaves no directory");
+        assertEquals("Failed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+    }
+
+    @Test
+    @Order(5)
+    void aDonorUserWithoutBackupAdminIsRefusedByTheDonor() throws Exception {
+        donor.execute("CREATE USER 'no_backup'@'%' IDENTIFIED BY 'pw'");
+        Path target = CloneOps.newTarget(recipient, "no-backup-admin");
+        SQLException e = cloneFails(recipient, cloneFrom("no_backup", "pw", donor, target));
+        assertEquals(3862, e.getErrorCode(), CloneOps.describe(e));
+        assertEquals("Clone Donor Error: 1227 : Access denied; you need (at least one of) the BACKUP_ADMIN "
+                + "privilege(s) for this operation.", e.getMessage());
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    @Order(6)
+    void anExistingDataDirectoryIsRefused() throws Exception {
+        Path target = CloneOps.newTarget(recipient, "existing");
+        Files.createDirectories(target);
+        SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, target));
+        assertEquals(1007, e.getErrorCode(), CloneOps.describe(e));
+        assertTrue(Files.isDirectory(target), "a directory the clone did not make stays");
+    }
+
+    @Test
+    @Order(7)
+    void aDonorWithoutThePluginIsRefused(ServerFactory servers) throws Exception {
+        MysqlServer plain = servers.mysql8("no-plugin").start();
+        try {
+            plain.execute("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
+                    "GRANT BACKUP_ADMIN ON *.* TO '" + USER + "'@'%'");
+            recipient.execute("SET GLOBAL clone_valid_donor_list = '" + plain.peerAddress() + "'");
+            Path target = CloneOps.newTarget(recipient, "no-plugin");
+            SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, plain, target));
+            assertEquals(3862, e.getErrorCode(), CloneOps.describe(e));
+            assertEquals("Clone Donor Error: 1524 : Plugin 'clone' is not loaded.", e.getMessage());
+            assertFalse(Files.exists(target));
+        } finally {
+            recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'");
+            plain.stop();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void killingTheRecipientStatementStopsTheCloneAndRemovesTheTarget() throws Exception {
+        recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
+        Path target = CloneOps.newTarget(recipient, "killed");
+        try (Connection c = recipient.connect(); Statement s = c.createStatement()) {
+            String id;
+            try (var rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+                rs.next();
+                id = rs.getString(1);
+            }
+            CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
+                try (Statement clone = c.createStatement()) {
+                    clone.execute(cloneFrom(USER, PASSWORD, donor, target));
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            awaitCopying(recipient);
+            long t0 = System.nanoTime();
+            recipient.execute("KILL QUERY " + id);
+            SQLException e = running.get(30, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e != null, "the killed clone must fail");
+            assertEquals(1317, e.getErrorCode(), CloneOps.describe(e));
+            assertTrue(millis < 2000, "KILL took " + millis + " ms");
+            assertFalse(Files.exists(target), "the killed clone's directory is removed");
+        } finally {
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+        }
+        awaitNoDonorSessions();
+    }
+
+    @Test
+    @Order(9)
+    void killingTheDonorSessionFailsTheCloneWithTheDonorsError() throws Exception {
+        recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
+        Path target = CloneOps.newTarget(recipient, "donor-killed");
+        try {
+            CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    clone(recipient, cloneFrom(USER, PASSWORD, donor, target));
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            awaitCopying(recipient);
+            for (java.util.List<String> row : donor.query(
+                    "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + USER + "'")) {
+                donor.execute("KILL QUERY " + row.get(0));
+            }
+            SQLException e = running.get(60, TimeUnit.SECONDS);
+            assertTrue(e != null, "the clone whose donor session was killed must fail");
+            assertEquals(3862, e.getErrorCode(), CloneOps.describe(e));
+            assertEquals("Clone Donor Error: 1317 : Query execution was interrupted.", e.getMessage());
+            assertFalse(Files.exists(target));
+        } finally {
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+        }
+        awaitNoDonorSessions();
+    }
+
+    /** Waits until the clone on {@code server} is copying files. */
+    private static void awaitCopying(MysqlServer server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String data = server.scalar("SELECT DATA FROM performance_schema.clone_progress "
+                    + "WHERE STAGE = 'FILE COPY' AND STATE = 'In Progress'");
+            if (data != null && Long.parseLong(data) > 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the clone never reached FILE COPY: " + server.query(
+                "SELECT STAGE, STATE, DATA FROM performance_schema.clone_progress"));
+    }
+
+    /** The donor ends every session a clone opened (its snapshot with it). */
+    private static void awaitNoDonorSessions() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String sql = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '" + USER + "'";
+        while (!"0".equals(donor.scalar(sql))) {
+            assertTrue(System.nanoTime() < deadline, "donor sessions left: " + donor.query(
+                    "SELECT ID, COMMAND, STATE, TIME FROM information_schema.PROCESSLIST WHERE USER = '" + USER + "'"));
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void cloneReplacingTheRecipientsDataRestartsItOnTheDonorsData() throws Exception {
+        recipient.execute("CREATE DATABASE only_here", "CREATE TABLE only_here.t (id INT PRIMARY KEY)");
+        clone(recipient, cloneFrom(USER, PASSWORD, donor, null));
+        recipient.awaitRestart(Duration.ofSeconds(120));
+        assertDonorData(recipient);
+        assertEquals("0", recipient.scalar(
+                "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'only_here'"));
+        assertEquals(java.util.List.of(java.util.List.of("Completed", donor.peerAddress(), "LOCAL INSTANCE", "0")),
+                recipient.query("SELECT STATE, SOURCE, DESTINATION, ERROR_NO FROM performance_schema.clone_status"));
+        assertEquals(java.util.List.of("RESTART", "Completed"), recipient.query(
+                "SELECT STAGE, STATE FROM performance_schema.clone_progress WHERE STAGE = 'RESTART'").get(0));
+        assertEquals(java.util.List.of("RECOVERY", "Completed"), recipient.query(
+                "SELECT STAGE, STATE FROM performance_schema.clone_progress WHERE STAGE = 'RECOVERY'").get(0));
     }
 }

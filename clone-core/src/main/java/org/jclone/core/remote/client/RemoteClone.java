@@ -139,7 +139,12 @@ public final class RemoteClone {
             Reference.reachabilityFence(locatorMemory);
         }
         if (rc == 0) {
-            bestEffort("record the clone's success", () -> board.end(0, null));
+            if (dataDir == null) {
+                // The server restarts on the new data; its recovery completes the status.
+                bestEffort("record the clone's success", board::provisioned);
+            } else {
+                bestEffort("record the clone's success", () -> board.end(0, null));
+            }
             bestEffort("log the clone's end", () -> LOG.info("Clone ends: {} bytes in {} s ({} MiB/s) from {}",
                     stats.totalBytes(), String.format("%.2f", stats.elapsedSeconds()),
                     String.format("%.1f", stats.elapsedSeconds() <= 0 ? 0
