@@ -37,6 +37,9 @@ constexpr const char *kRemoteNatives = "org/jclone/jni/RemoteNatives";
 constexpr int kAnyPlugin = -1;        // MYSQL_ANY_PLUGIN
 constexpr unsigned kPluginReady = 8;  // PLUGIN_IS_READY
 constexpr int kErInternalError = 1815;
+// NET_SERVER (mysql_com_server.h): at least this many bytes; its compress_ctx.algorithm here.
+constexpr jlong kNetServerSize = 256;
+constexpr size_t kNetServerAlgorithmOffset = 64;
 
 // The head of st_plugin_int and st_plugin_dl (sql_plugin.h): name first, then the
 // plugin declaration, then the library, whose first member is its file name.
@@ -118,7 +121,7 @@ jobject view(JNIEnv *env, unsigned char *data, size_t length) {
 // Opens a clone connection: COM_CLONE sent, its OK read. 0 with the error raised on thd.
 jlong remote_connect(JNIEnv *env, jclass, jlong thd, jbyteArray host, jint port, jbyteArray user,
                      jbyteArray password, jint ssl_mode, jbyteArray key, jbyteArray cert,
-                     jbyteArray ca) {
+                     jbyteArray ca, jobject compression) {
   std::string host_text = bytes_of(env, host);
   std::string user_text = bytes_of(env, user);
   std::string password_text = bytes_of(env, password);
@@ -131,8 +134,19 @@ jlong remote_connect(JNIEnv *env, jclass, jlong thd, jbyteArray host, jint port,
   ssl.ssl_key = has_key && !key_text.empty() ? key_text.c_str() : nullptr;
   ssl.ssl_cert = has_cert && !cert_text.empty() ? cert_text.c_str() : nullptr;
   ssl.ssl_ca = has_ca && !ca_text.empty() ? ca_text.c_str() : nullptr;
-  ssl.enable_compression = false;
-  ssl.server_extension = nullptr;
+  // Compression needs a NET_SERVER the connection keeps until it is closed; Java owns its memory.
+  unsigned char *extension = address_of(env, compression);
+  if (extension != nullptr) {
+    jlong capacity = env->GetDirectBufferCapacity(compression);
+    if (capacity < kNetServerSize) return 0;
+    std::memset(extension, 0, static_cast<size_t>(capacity));
+    // net_server_ext_init's only non-zero field: compress_ctx.algorithm = MYSQL_UNCOMPRESSED (1),
+    // after three pointers and compression_attributes (char[32], uint, bool: 40 bytes).
+    int uncompressed = 1;
+    std::memcpy(extension + kNetServerAlgorithmOffset, &uncompressed, sizeof(uncompressed));
+  }
+  ssl.enable_compression = extension != nullptr;
+  ssl.server_extension = reinterpret_cast<NetServerExtension *>(extension);
   ServerSocket socket{-1, nullptr};
   MYSQL *conn = mysql_clone_connect(as_thd(thd), host_text.c_str(), static_cast<unsigned>(port),
                                     user_text.c_str(), password_text.c_str(), &ssl, &socket);
@@ -335,7 +349,7 @@ jobject remote_view_at(JNIEnv *env, jclass, jlong address, jint length) {
   }
 
 const JNINativeMethod remote_methods[] = {
-    NATIVE("connect", "(J[BI[B[BI[B[B[B)J", remote_connect),
+    NATIVE("connect", "(J[BI[B[BI[B[B[BLjava/nio/ByteBuffer;)J", remote_connect),
     NATIVE("sendCommand", "(JJZILjava/nio/ByteBuffer;I)I", remote_send_command),
     NATIVE("getResponse", "(JJZI[J)Ljava/nio/ByteBuffer;", remote_get_response),
     NATIVE("kill", "(JJ)I", remote_kill),

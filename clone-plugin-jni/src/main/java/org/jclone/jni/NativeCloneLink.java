@@ -24,8 +24,8 @@ final class NativeCloneLink implements CloneLink {
 
     @Override
     public long connect(long thd, byte[] host, int port, byte[] user, byte[] password, int sslMode, byte[] sslKey,
-                        byte[] sslCert, byte[] sslCa) {
-        return RemoteNatives.connect(thd, host, port, user, password, sslMode, sslKey, sslCert, sslCa);
+                        byte[] sslCert, byte[] sslCa, ByteBuffer compression) {
+        return RemoteNatives.connect(thd, host, port, user, password, sslMode, sslKey, sslCert, sslCa, compression);
     }
 
     @Override

@@ -8,7 +8,7 @@ final class RemoteNatives {
     private RemoteNatives() {}
 
     static native long connect(long thd, byte[] host, int port, byte[] user, byte[] password, int sslMode,
-                               byte[] sslKey, byte[] sslCert, byte[] sslCa);
+                               byte[] sslKey, byte[] sslCert, byte[] sslCa, ByteBuffer compression);
 
     static native int sendCommand(long thd, long connection, boolean setActive, int command, ByteBuffer payload,
                                   int length);

@@ -14,9 +14,16 @@ public interface CloneLink {
     /** A response or command read from a connection; {@code packet} is a view valid until the next read. */
     record Packet(int error, int command, ByteBuffer packet, long networkBytes) {}
 
-    /** A connection to the donor, switched to clone mode; 0 with the error raised on {@code thd}. */
+    /** Bytes of memory a compressed connection needs for the server's NET_SERVER extension. */
+    int COMPRESSION_MEMORY = 256;
+
+    /**
+     * A connection to the donor, switched to clone mode; 0 with the error raised on {@code thd}.
+     * {@code compression}: null, or {@link #COMPRESSION_MEMORY} bytes of direct memory kept
+     * until the connection is closed, for the protocol's compression.
+     */
     long connect(long thd, byte[] host, int port, byte[] user, byte[] password, int sslMode,
-                 byte[] sslKey, byte[] sslCert, byte[] sslCa);
+                 byte[] sslKey, byte[] sslCert, byte[] sslCa, ByteBuffer compression);
 
     int sendCommand(long thd, long connection, boolean setActive, int command, ByteBuffer payload);
 

@@ -125,6 +125,19 @@ public final class StatusBoard {
         }
     }
 
+    /** Bytes a remote clone received over the network in the current stage (compressed, if it is on). */
+    public synchronized void addNetwork(long bytes) {
+        if (current == null) {
+            return;
+        }
+        StageProgress row = stages[current.ordinal()];
+        long network = row.network() + bytes;
+        long now = nanoClock.getAsLong();
+        long elapsed = now - stageStartNanos;
+        long speed = elapsed <= 0 ? row.networkSpeed() : network * 1_000_000_000L / elapsed;
+        stages[current.ordinal()] = row.withNetwork(network, speed);
+    }
+
     /** The number of tasks now copying. */
     public synchronized void threads(int threads) {
         if (current == null) {

@@ -99,8 +99,14 @@ class RemoteCloneTest {
     void cloneIntoDataDirectoryStartsWithTheDonorsData(ServerFactory servers) throws Exception {
         Path target = CloneOps.newTarget(recipient, "remote");
         Duration took = clone(recipient, cloneFrom(USER, PASSWORD, donor, target));
-        System.out.printf("[RemoteCloneTest] remote clone of %.1f MB took %d ms%n",
-                CloneOps.treeBytes(target) / 1e6, took.toMillis());
+        long network = CloneOps.longValue(recipient, "SELECT SUM(NETWORK) FROM performance_schema.clone_progress");
+        long data = CloneOps.longValue(recipient, "SELECT SUM(DATA) FROM performance_schema.clone_progress");
+        assertTrue(network >= data && data > 0, "uncompressed, the network carries the data and more: network "
+                + network + ", data " + data);
+        Path local = CloneOps.newTarget(donor, "local");
+        Duration localTook = CloneOps.cloneLocal(donor, local);
+        System.out.printf("[RemoteCloneTest] remote clone of %.1f MB took %d ms; a local clone of the donor %d ms%n",
+                CloneOps.treeBytes(target) / 1e6, took.toMillis(), localTook.toMillis());
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
         assertEquals(donor.peerAddress(), recipient.scalar("SELECT SOURCE FROM performance_schema.clone_status"));
         assertEquals("1", recipient.scalar("SELECT ID FROM performance_schema.clone_status"));
@@ -164,6 +170,27 @@ class RemoteCloneTest {
         } catch (Throwable t) {
             trouble.set(t);
         }
+    }
+
+    @Test
+    @Order(3)
+    void compressionSendsFewerBytesThanItApplies(ServerFactory servers) throws Exception {
+        recipient.execute("SET GLOBAL clone_enable_compression = ON");
+        Path target = CloneOps.newTarget(recipient, "compressed");
+        Duration took;
+        try {
+            took = clone(recipient, cloneFrom(USER, PASSWORD, donor, target));
+        } finally {
+            recipient.execute("SET GLOBAL clone_enable_compression = OFF");
+        }
+        long data = CloneOps.longValue(recipient, "SELECT SUM(DATA) FROM performance_schema.clone_progress");
+        long network = CloneOps.longValue(recipient, "SELECT SUM(NETWORK) FROM performance_schema.clone_progress");
+        System.out.printf("[RemoteCloneTest] compressed remote clone: %d ms, data %d bytes, network %d bytes%n",
+                took.toMillis(), data, network);
+        assertTrue(network > 0 && network < data / 2, "network " + network + " bytes for " + data + " data bytes");
+        MysqlServer copy = CloneOps.startClone(servers, "compressed-copy", target);
+        assertDonorData(copy);
+        copy.stop();
     }
 
     @Test

@@ -75,7 +75,8 @@ public final class RemoteClone {
     private Locator versionLocator;
     /** The apply locator every task uses, InnoDB's after the master's apply begin. */
     private volatile Locator sharedLocator;
-    private final List<ByteBuffer> locatorMemory = new ArrayList<>();
+    /** Locators from the wire and compression contexts: native memory InnoDB or the server point into. */
+    private final List<ByteBuffer> keptMemory = new ArrayList<>();
     private int version = WireFormat.VERSION_V3;
     private boolean backupLocked;
     private volatile int runningTasks = 1;
@@ -136,7 +137,7 @@ public final class RemoteClone {
             rc = failure.record(t);
         } finally {
             Reference.reachabilityFence(target);
-            Reference.reachabilityFence(locatorMemory);
+            Reference.reachabilityFence(keptMemory);
         }
         if (rc == 0) {
             if (dataDir == null) {
@@ -273,8 +274,17 @@ public final class RemoteClone {
     }
 
     private long connect(long sessionThd) {
+        ByteBuffer compression = null;
+        if (settings.number("clone_enable_compression") != 0) {
+            // Kept with the locators until the clone ends, after every connection is closed.
+            compression = ByteBuffer.allocateDirect(CloneLink.COMPRESSION_MEMORY);
+            synchronized (keptMemory) {
+                keptMemory.add(compression);
+            }
+        }
         return link.connect(sessionThd, source.host(), source.port(), source.user(), source.password(),
-                source.sslMode(), setting("clone_ssl_key"), setting("clone_ssl_cert"), setting("clone_ssl_ca"));
+                source.sslMode(), setting("clone_ssl_key"), setting("clone_ssl_cert"), setting("clone_ssl_ca"),
+                compression);
     }
 
     private byte[] setting(String name) {
@@ -432,6 +442,7 @@ public final class RemoteClone {
 
     void network(long bytes) {
         if (bytes > 0) {
+            board.addNetwork(bytes);
             networkThrottle.pace(bytes, () -> failure.failed());
         }
     }
@@ -646,8 +657,8 @@ public final class RemoteClone {
     /** A locator from the wire, in memory this clone keeps until its last apply end. */
     private Locator inMemory(byte[] bytes) {
         ByteBuffer memory = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-        synchronized (locatorMemory) {
-            locatorMemory.add(memory);
+        synchronized (keptMemory) {
+            keptMemory.add(memory);
         }
         Locator locator = Locator.empty();
         locator.address = link.addressOf(memory);
