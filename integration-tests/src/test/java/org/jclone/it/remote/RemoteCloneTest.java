@@ -179,7 +179,7 @@ class RemoteCloneTest {
         Path target = CloneOps.newTarget(recipient, "compressed");
         Duration took;
         try {
-            took = clone(recipient, cloneFrom(USER, PASSWORD, donor, target));
+            took = clone(recipient, cloneFrom(USER, PASSWORD, donor, target) + " REQUIRE NO SSL");
         } finally {
             recipient.execute("SET GLOBAL clone_enable_compression = OFF");
         }
@@ -189,6 +189,24 @@ class RemoteCloneTest {
                 took.toMillis(), data, network);
         assertTrue(network > 0 && network < data / 2, "network " + network + " bytes for " + data + " data bytes");
         MysqlServer copy = CloneOps.startClone(servers, "compressed-copy", target);
+        assertDonorData(copy);
+        copy.stop();
+    }
+
+    @Test
+    @Order(3)
+    void requireSslWithTheDonorsCaClonesOverTls(ServerFactory servers) throws Exception {
+        // mysqld --initialize generated the donor's CA and its certificate.
+        Path ca = donor.dataDir().resolve("ca.pem");
+        assertTrue(Files.isReadable(ca), ca + " exists");
+        recipient.execute("SET GLOBAL clone_ssl_ca = '" + ca + "'");
+        Path target = CloneOps.newTarget(recipient, "tls");
+        try {
+            clone(recipient, cloneFrom(USER, PASSWORD, donor, target) + " REQUIRE SSL");
+        } finally {
+            recipient.execute("SET GLOBAL clone_ssl_ca = NULL");
+        }
+        MysqlServer copy = CloneOps.startClone(servers, "tls-copy", target);
         assertDonorData(copy);
         copy.stop();
     }
@@ -358,6 +376,7 @@ class RemoteCloneTest {
         recipient.execute("CREATE DATABASE only_here", "CREATE TABLE only_here.t (id INT PRIMARY KEY)");
         clone(recipient, cloneFrom(USER, PASSWORD, donor, null));
         recipient.awaitRestart(Duration.ofSeconds(120));
+        recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'");
         assertDonorData(recipient);
         assertEquals("0", recipient.scalar(
                 "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'only_here'"));
@@ -367,5 +386,47 @@ class RemoteCloneTest {
                 "SELECT STAGE, STATE FROM performance_schema.clone_progress WHERE STAGE = 'RESTART'").get(0));
         assertEquals(java.util.List.of("RECOVERY", "Completed"), recipient.query(
                 "SELECT STAGE, STATE FROM performance_schema.clone_progress WHERE STAGE = 'RECOVERY'").get(0));
+    }
+
+    @Test
+    @Order(11)
+    void aVanishedRecipientEndsTheDonorsSessionAndANewCloneWorks(ServerFactory servers) throws Exception {
+        MysqlServer unsupervised = servers.mysql8("unsupervised").withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so").supervised(false).start();
+        donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 0");
+        try {
+            unsupervised.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'",
+                    "SET GLOBAL clone_max_data_bandwidth = 16");
+            Path target = CloneOps.newTarget(unsupervised, "vanishing");
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    clone(unsupervised, cloneFrom(USER, PASSWORD, donor, target));
+                } catch (SQLException e) {
+                    // The recipient is killed under it.
+                }
+            });
+            awaitCopying(unsupervised);
+            unsupervised.kill();
+            running.get(30, TimeUnit.SECONDS);
+            awaitNoDonorSessions();
+            // The donor's snapshot is gone: another clone from it begins and completes.
+            Path again = CloneOps.newTarget(recipient, "after-vanished");
+            clone(recipient, cloneFrom(USER, PASSWORD, donor, again));
+            assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+
+            // Without a supervisor the replacing clone ends in 3707 and a shutdown, as MySQL's.
+            unsupervised.start();
+            unsupervised.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'");
+            SQLException e = cloneFails(unsupervised, cloneFrom(USER, PASSWORD, donor, null));
+            assertEquals(3707, e.getErrorCode(), CloneOps.describe(e));
+            assertEquals("Restart server failed (mysqld is not managed by supervisor process).", e.getMessage());
+            unsupervised.awaitExit(Duration.ofSeconds(60));
+            unsupervised.start();
+            assertDonorData(unsupervised);
+            assertEquals("Completed", unsupervised.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        } finally {
+            donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 5");
+            unsupervised.stop();
+        }
     }
 }
