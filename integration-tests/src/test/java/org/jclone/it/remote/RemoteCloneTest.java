@@ -281,6 +281,49 @@ class RemoteCloneTest {
     }
 
     @Test
+    @Order(7)
+    void aRecipientSendingGarbageGetsAnErrorAndTheDonorCarriesOn() throws Exception {
+        donor.execute("CREATE USER 'raw_clone'@'%' IDENTIFIED WITH mysql_native_password BY 'raw'",
+                "GRANT BACKUP_ADMIN ON *.* TO 'raw_clone'@'%'");
+        // An unknown command: the donor answers with its protocol error and closes the connection.
+        try (RawCloneConnection raw = new RawCloneConnection(donor.peerPort(), "raw_clone", "raw")) {
+            raw.startClone();
+            raw.send(new byte[] {0x63, 1, 2, 3});
+            assertEquals(null, raw.receive(), "the donor shuts a connection that breaks the protocol");
+        }
+        // A truncated INIT, then the same.
+        try (RawCloneConnection raw = new RawCloneConnection(donor.peerPort(), "raw_clone", "raw")) {
+            raw.startClone();
+            raw.send(new byte[] {1, 2, 1});
+            assertEquals(null, raw.receive());
+        }
+        // EXIT before anything else is answered with COMPLETE (99).
+        try (RawCloneConnection raw = new RawCloneConnection(donor.peerPort(), "raw_clone", "raw")) {
+            raw.startClone();
+            raw.send(new byte[] {6});
+            byte[] complete = raw.receive();
+            assertTrue(complete != null && complete.length == 1 && complete[0] == 99, "COMPLETE after EXIT");
+        }
+        // A recipient that vanishes right after COM_CLONE.
+        try (RawCloneConnection raw = new RawCloneConnection(donor.peerPort(), "raw_clone", "raw")) {
+            raw.startClone();
+        }
+        long t0 = System.nanoTime();
+        String sql = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'raw_clone'";
+        while (!"0".equals(donor.scalar(sql))) {
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "donor sessions of raw_clone left");
+            Thread.sleep(100);
+        }
+        System.out.printf("[RemoteCloneTest] the donor ended the misbehaving sessions within %d ms%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        assertTrue(donor.errorLogText().contains("Clone received unexpected response from Donor : "
+                + "Wrong Clone RPC: Invalid request 99."), "the donor logs the protocol error it sent");
+        Path target = CloneOps.newTarget(recipient, "after-garbage");
+        clone(recipient, cloneFrom(USER, PASSWORD, donor, target));
+        assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+    }
+
+    @Test
     @Order(8)
     void killingTheRecipientStatementStopsTheCloneAndRemovesTheTarget() throws Exception {
         recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
