@@ -110,6 +110,13 @@ class RemoteCloneTest {
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
         assertEquals(donor.peerAddress(), recipient.scalar("SELECT SOURCE FROM performance_schema.clone_status"));
         assertEquals("1", recipient.scalar("SELECT ID FROM performance_schema.clone_status"));
+        assertEquals(java.util.List.of(
+                java.util.List.of("1", "DROP DATA", "Completed"), java.util.List.of("1", "FILE COPY", "Completed"),
+                java.util.List.of("1", "PAGE COPY", "Completed"), java.util.List.of("1", "REDO COPY", "Completed"),
+                java.util.List.of("1", "FILE SYNC", "Completed"), java.util.List.of("1", "RESTART", "Not Started"),
+                java.util.List.of("1", "RECOVERY", "Not Started")),
+                recipient.query("SELECT ID, STAGE, STATE FROM performance_schema.clone_progress"));
+        assertEquals(target + "/", recipient.scalar("SELECT DESTINATION FROM performance_schema.clone_status"));
         MysqlServer copy = CloneOps.startClone(servers, "remote-copy", target);
         assertDonorData(copy);
         copy.stop();
