@@ -95,10 +95,13 @@ public final class PluginEntry {
     /** A COM_CLONE connection on the donor: serves the recipient until EXIT or an error. */
     public static int serveClone(long thd) {
         CloneServices current = services;
+        CloneRegistry.donorStarted();
         try {
             return new DonorSession(current, NativeCloneLink.INSTANCE, thd).serve();
         } catch (Throwable t) {
             return internalError("clone donor failure: " + t);
+        } finally {
+            CloneRegistry.donorEnded();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jclone.core.local;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jclone.core.error.CloneException;
 import org.jclone.core.error.MysqlError;
@@ -9,6 +10,8 @@ public final class CloneRegistry {
     public static final int MAX_CONCURRENT_CLONES = 1;
 
     private static final AtomicReference<Object> RUNNING = new AtomicReference<>();
+    /** Donor sessions serving recipients: they run the plugin's code too, so UNINSTALL must wait. */
+    private static final AtomicInteger DONATING = new AtomicInteger();
 
     private CloneRegistry() {}
 
@@ -23,6 +26,14 @@ public final class CloneRegistry {
     }
 
     public static boolean inProgress() {
-        return RUNNING.get() != null;
+        return RUNNING.get() != null || DONATING.get() > 0;
+    }
+
+    public static void donorStarted() {
+        DONATING.incrementAndGet();
+    }
+
+    public static void donorEnded() {
+        DONATING.decrementAndGet();
     }
 }

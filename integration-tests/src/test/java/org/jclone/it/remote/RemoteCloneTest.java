@@ -421,10 +421,51 @@ class RemoteCloneTest {
     }
 
     @Test
+    @Order(9)
+    void anUnreachableDonorAndASecondCloneAreRefused() throws Exception {
+        recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + ",127.0.0.1:1'");
+        try {
+            Path target = CloneOps.newTarget(recipient, "unreachable");
+            SQLException e = cloneFails(recipient, "CLONE INSTANCE FROM '" + USER + "'@'127.0.0.1':1 IDENTIFIED BY '"
+                    + PASSWORD + "' DATA DIRECTORY = '" + target + "'");
+            assertEquals(3862, e.getErrorCode(), CloneOps.describe(e));
+            assertTrue(e.getMessage().startsWith("Clone Donor Error: Connect failed: 2003 : "), e.getMessage());
+            assertFalse(Files.exists(target));
+
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
+            Path first = CloneOps.newTarget(recipient, "first");
+            CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    clone(recipient, cloneFrom(USER, PASSWORD, donor, first));
+                    return null;
+                } catch (SQLException failed) {
+                    return failed;
+                }
+            });
+            awaitCopying(recipient);
+            Path second = CloneOps.newTarget(recipient, "second");
+            SQLException refused = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, second));
+            assertEquals(3634, refused.getErrorCode(), CloneOps.describe(refused));
+            assertEquals("Too many concurrent clone operations. Maximum allowed - 1.", refused.getMessage());
+            assertFalse(Files.exists(second));
+            SQLException local = assertThrows(SQLException.class, () -> CloneOps.cloneLocal(recipient, second));
+            assertEquals(3634, local.getErrorCode(), "a local clone waits for the remote one too");
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+            assertEquals(null, running.get(60, TimeUnit.SECONDS), "the first clone goes on");
+        } finally {
+            recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'",
+                    "SET GLOBAL clone_max_data_bandwidth = 0");
+        }
+    }
+
+    @Test
     @Order(10)
     void cloneReplacingTheRecipientsDataRestartsItOnTheDonorsData() throws Exception {
-        recipient.execute("CREATE DATABASE only_here", "CREATE TABLE only_here.t (id INT PRIMARY KEY)");
+        recipient.execute("CREATE DATABASE only_here", "CREATE TABLE only_here.t (id INT PRIMARY KEY)",
+                "SET GLOBAL clone_delay_after_data_drop = 1");
         clone(recipient, cloneFrom(USER, PASSWORD, donor, null));
+        assertTrue(recipient.errorLogText().contains("Clone: delay after data drop, 1 s"),
+                "clone_delay_after_data_drop is honoured");
         recipient.awaitRestart(Duration.ofSeconds(120));
         recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'");
         assertDonorData(recipient);
