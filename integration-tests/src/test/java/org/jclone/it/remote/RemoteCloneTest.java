@@ -270,13 +270,18 @@ class RemoteCloneTest {
 
     @Test
     @Order(7)
-    void aDonorWithoutThePluginIsRefused(ServerFactory servers) throws Exception {
-        MysqlServer plain = servers.mysql8("no-plugin").start();
+    void aDonorWithoutThePluginOrWithoutTlsIsRefused(ServerFactory servers) throws Exception {
+        // No plugin, and no TLS either.
+        MysqlServer plain = servers.mysql8("no-plugin").option("ssl", "0").start();
         try {
             plain.execute("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "'",
                     "GRANT BACKUP_ADMIN ON *.* TO '" + USER + "'@'%'");
             recipient.execute("SET GLOBAL clone_valid_donor_list = '" + plain.peerAddress() + "'");
             Path target = CloneOps.newTarget(recipient, "no-plugin");
+            SQLException tls = cloneFails(recipient, cloneFrom(USER, PASSWORD, plain, target) + " REQUIRE SSL");
+            assertEquals(3862, tls.getErrorCode(), CloneOps.describe(tls));
+            assertTrue(tls.getMessage().startsWith("Clone Donor Error: Connect failed: 2026 : "), tls.getMessage());
+            assertFalse(Files.exists(target));
             SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, plain, target));
             assertEquals(3862, e.getErrorCode(), CloneOps.describe(e));
             assertEquals("Clone Donor Error: 1524 : Plugin 'clone' is not loaded.", e.getMessage());
