@@ -260,6 +260,34 @@ class RemoteCloneTest {
 
     @Test
     @Order(6)
+    void theDonorsConfigurationAndThisServersPacketSizeAreValidated() throws Exception {
+        donor.execute("SET GLOBAL character_set_server = latin1");
+        try {
+            Path target = CloneOps.newTarget(recipient, "config-mismatch");
+            SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, target));
+            assertEquals(3868, e.getErrorCode(), CloneOps.describe(e));
+            assertEquals("Clone Configuration character_set_server: Donor value: latin1 is different from "
+                    + "Recipient value: utf8mb4.", e.getMessage());
+            assertFalse(Files.exists(target));
+        } finally {
+            donor.execute("SET GLOBAL character_set_server = utf8mb4");
+        }
+        recipient.execute("SET GLOBAL max_allowed_packet = 1048576");
+        try {
+            Path target = CloneOps.newTarget(recipient, "small-packets");
+            SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, target));
+            assertEquals(3957, e.getErrorCode(), CloneOps.describe(e));
+            assertEquals("Clone needs max_allowed_packet value to be 2097152 or more. Current value is 1048576",
+                    e.getMessage());
+            assertFalse(Files.exists(target));
+        } finally {
+            recipient.execute("SET GLOBAL max_allowed_packet = 67108864");
+        }
+        awaitNoDonorSessions();
+    }
+
+    @Test
+    @Order(6)
     void anExistingDataDirectoryIsRefused() throws Exception {
         Path target = CloneOps.newTarget(recipient, "existing");
         Files.createDirectories(target);
