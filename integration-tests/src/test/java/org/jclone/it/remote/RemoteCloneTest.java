@@ -455,7 +455,7 @@ class RemoteCloneTest {
 
     @Test
     @Order(9)
-    void anUnreachableDonorAndASecondCloneAreRefused() throws Exception {
+    void anUnreachableDonorAndASecondCloneAreRefusedAndBlockDdlHoldsTheDonorsDdl() throws Exception {
         recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + ",127.0.0.1:1'");
         try {
             Path target = CloneOps.newTarget(recipient, "unreachable");
@@ -465,7 +465,8 @@ class RemoteCloneTest {
             assertTrue(e.getMessage().startsWith("Clone Donor Error: Connect failed: 2003 : "), e.getMessage());
             assertFalse(Files.exists(target));
 
-            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
+            // clone_block_ddl on the recipient: the donor holds its backup lock for the clone.
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16", "SET GLOBAL clone_block_ddl = ON");
             Path first = CloneOps.newTarget(recipient, "first");
             CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -483,12 +484,20 @@ class RemoteCloneTest {
             assertFalse(Files.exists(second));
             SQLException local = assertThrows(SQLException.class, () -> CloneOps.cloneLocal(recipient, second));
             assertEquals(3634, local.getErrorCode(), "a local clone waits for the remote one too");
+            try (Connection c = donor.connect(); Statement ddl = c.createStatement()) {
+                ddl.execute("SET SESSION lock_wait_timeout = 1");
+                SQLException blocked = assertThrows(SQLException.class,
+                        () -> ddl.execute("CREATE TABLE bank.blocked (id INT PRIMARY KEY)"));
+                assertEquals(1205, blocked.getErrorCode(), "DDL on the donor waits for the clone's backup lock: "
+                        + CloneOps.describe(blocked));
+            }
             recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
             assertEquals(null, running.get(60, TimeUnit.SECONDS), "the first clone goes on");
         } finally {
             recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'",
-                    "SET GLOBAL clone_max_data_bandwidth = 0");
+                    "SET GLOBAL clone_max_data_bandwidth = 0", "SET GLOBAL clone_block_ddl = OFF");
         }
+        donor.execute("CREATE TABLE bank.blocked (id INT PRIMARY KEY)", "DROP TABLE bank.blocked");
     }
 
     @Test
