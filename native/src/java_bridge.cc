@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <new>
 
 #include "boundary.h"
 #include "class_loader.h"
@@ -26,6 +27,8 @@ struct EntryPoints {
   jmethodID stop = nullptr;
   jmethodID clone_local = nullptr;
   jmethodID validate_donor_list = nullptr;
+  jmethodID clone_remote = nullptr;
+  jmethodID clone_serve = nullptr;
   jmethodID clone_in_progress = nullptr;
 } entry_points;
 
@@ -76,6 +79,8 @@ bool cache_entry_points(JNIEnv *env, std::string *error) {
       {&entry_points.start, "start", "(Ljava/lang/String;)Ljava/lang/String;"},
       {&entry_points.stop, "stop", "()V"},
       {&entry_points.clone_local, "cloneLocal", "(J[B)I"},
+      {&entry_points.clone_remote, "cloneRemote", "(J[BI[B[B[BI)I"},
+      {&entry_points.clone_serve, "serveClone", "(J)I"},
       {&entry_points.validate_donor_list, "validateDonorList", "(Ljava/lang/String;)Z"},
       {&entry_points.clone_in_progress, "cloneInProgress", "()Z"},
   };
@@ -240,6 +245,70 @@ int java_clone_local(THD *thd, const char *data_dir) {
     my_printf_error(kErInternalError, "Internal error: %s", 0, text.c_str());
     return static_cast<int>(kErInternalError);
   }
+  return result;
+}
+
+namespace {
+
+// Raises ER_INTERNAL_ERROR for the client; returns its code.
+int internal_error(const char *what) {
+  my_printf_error(kErInternalError, "Internal error: %s", 0, what);
+  return static_cast<int>(kErInternalError);
+}
+
+// A C string as a Java byte array (null stays null); throws bad_alloc without Java memory.
+jbyteArray byte_array(JNIEnv *env, const char *text) {
+  if (text == nullptr) return nullptr;
+  jsize length = static_cast<jsize>(std::strlen(text));
+  jbyteArray array = env->NewByteArray(length);
+  if (array == nullptr) {
+    env->ExceptionClear();
+    throw std::bad_alloc();
+  }
+  env->SetByteArrayRegion(array, 0, length, reinterpret_cast<const jbyte *>(text));
+  return array;
+}
+
+// A Java exception out of an entry point becomes the statement's error.
+int entry_failed(JNIEnv *env, const char *what) {
+  std::string text = std::string(what) + " failed in the Java core: " + describe_and_clear(env);
+  log_line(MY_ERROR_LEVEL, text);
+  my_printf_error(kErInternalError, "Internal error: %s", 0, text.c_str());
+  return static_cast<int>(kErInternalError);
+}
+
+}  // namespace
+
+int java_clone_remote(THD *thd, const char *host, unsigned int port, const char *user,
+                      const char *password, const char *data_dir, int ssl_mode) {
+  if (!started) return internal_error("clone: the plugin's Java engine is not running");
+  AttachedThread thread(vm, "mysql-clone-client");
+  JNIEnv *env = thread.env();
+  if (env == nullptr) return internal_error("clone: cannot attach the session thread to the JVM");
+  // Everything crosses as bytes: names and paths are the server's, not modified UTF-8.
+  jbyteArray host_bytes = byte_array(env, host);
+  jbyteArray user_bytes = byte_array(env, user);
+  jbyteArray password_bytes = byte_array(env, password);
+  jbyteArray dir_bytes = byte_array(env, data_dir);
+  jint result = env->CallStaticIntMethod(entry_points.entry, entry_points.clone_remote,
+                                         reinterpret_cast<jlong>(thd), host_bytes,
+                                         static_cast<jint>(port), user_bytes, password_bytes,
+                                         dir_bytes, static_cast<jint>(ssl_mode));
+  for (jbyteArray array : {host_bytes, user_bytes, password_bytes, dir_bytes}) {
+    if (array != nullptr) env->DeleteLocalRef(array);
+  }
+  if (env->ExceptionCheck()) return entry_failed(env, "CLONE INSTANCE");
+  return result;
+}
+
+int java_clone_serve(THD *thd) {
+  if (!started) return internal_error("clone: the plugin's Java engine is not running");
+  AttachedThread thread(vm, "mysql-clone-donor");
+  JNIEnv *env = thread.env();
+  if (env == nullptr) return internal_error("clone: cannot attach the session thread to the JVM");
+  jint result = env->CallStaticIntMethod(entry_points.entry, entry_points.clone_serve,
+                                         reinterpret_cast<jlong>(thd));
+  if (env->ExceptionCheck()) return entry_failed(env, "clone donor");
   return result;
 }
 

@@ -22,6 +22,14 @@ void java_stop();
 // CLONE LOCAL DATA DIRECTORY: 0, or the MySQL error code already raised on thd.
 int java_clone_local(THD *thd, const char *data_dir);
 
+// CLONE INSTANCE FROM on the recipient: 0, or the MySQL error code already raised on thd.
+// data_dir is null when the clone replaces this server's own data.
+int java_clone_remote(THD *thd, const char *host, unsigned int port, const char *user,
+                      const char *password, const char *data_dir, int ssl_mode);
+
+// A COM_CLONE connection on the donor: serves the recipient's commands until EXIT.
+int java_clone_serve(THD *thd);
+
 // True if the Java core accepts this clone_valid_donor_list value (it raises the error otherwise).
 bool java_validate_donor_list(THD *thd, const char *value);
 

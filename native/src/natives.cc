@@ -8,6 +8,7 @@
 #include "io_natives.h"
 #include "java_bridge.h"
 #include "psi_keys.h"
+#include "remote_natives.h"
 #include "status_tables.h"
 #include "sysvars.h"
 
@@ -100,6 +101,13 @@ jlong server_start_session(JNIEnv *, jclass) {
   return reinterpret_cast<jlong>(thd);
 }
 
+jlong server_start_client_session(JNIEnv *, jclass) {
+  THD *thd = nullptr;
+  // A remote clone's worker shows in performance_schema.threads as thread/clone/client-task.
+  mysql_clone_start_statement(thd, psi_client_task_thread_key(), 0);
+  return reinterpret_cast<jlong>(thd);
+}
+
 void server_finish_session(JNIEnv *, jclass, jlong thd) {
   mysql_clone_finish_statement(as_thd(thd));
 }
@@ -152,7 +160,8 @@ jint innodb_apply_begin(JNIEnv *env, jclass, jlong hton, jlong thd, jobject hold
                         jobject data_dir) {
   const char *dir =
       data_dir == nullptr ? nullptr : static_cast<const char *>(env->GetDirectBufferAddress(data_dir));
-  if (dir == nullptr) {
+  // A null target is the recipient's own data directory (a clone that replaces it).
+  if (dir == nullptr && data_dir != nullptr) {
     constexpr jint kErInternalError = 1815;  // the pending exception says why
     throw_illegal_argument(env, "clone apply begin needs the target as a direct buffer");
     return kErInternalError;
@@ -277,6 +286,7 @@ const JNINativeMethod server_methods[] = {
     NATIVE("pendingErrorMessage", "(J)Ljava/lang/String;", server_pending_error_message),
     NATIVE("killed", "(J)Z", server_killed),
     NATIVE("startSession", "()J", server_start_session),
+    NATIVE("startClientSession", "()J", server_start_client_session),
     NATIVE("finishSession", "(J)V", server_finish_session),
     NATIVE("acquireBackupLock", "(JJ)Z", server_acquire_backup_lock),
     NATIVE("releaseBackupLock", "(J)V", server_release_backup_lock),
@@ -365,7 +375,7 @@ bool register_natives(JNIEnv *env, std::string *error) {
               sizeof(innodb_methods) / sizeof(innodb_methods[0]), error) &&
          bind(env, kStatusTableNatives, status_table_methods,
               sizeof(status_table_methods) / sizeof(status_table_methods[0]), error) &&
-         register_io_natives(env, error);
+         register_io_natives(env, error) && register_remote_natives(env, error);
 }
 
 void unregister_natives(JNIEnv *env) {
@@ -378,6 +388,7 @@ void unregister_natives(JNIEnv *env) {
     env->ExceptionClear();
   }
   unregister_io_natives(env);
+  unregister_remote_natives(env);
   callbacks = CallbackIds{};
   locator = LocatorIds{};
 }

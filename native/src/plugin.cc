@@ -123,21 +123,40 @@ int guarded_clone_local(THD *thd, const char *data_dir) {
   return 1815;
 }
 
-int clone_remote_client(THD *, const char *, unsigned int, const char *, const char *,
-                        const char *, int) {
-  my_printf_error(1235 /* ER_NOT_SUPPORTED_YET */, "This version of MySQL doesn't yet support '%s'",
-                  0, "remote clone with this clone plugin");
-  return 1235;
+int clone_remote_client(THD *thd, const char *host, unsigned int port, const char *user,
+                        const char *password, const char *data_dir, int ssl_mode) {
+  // The statement shows as statement/clone/client.
+  mysql_clone_start_statement(thd, 0, jclone::psi_client_statement_key());
+  return jclone::java_clone_remote(thd, host, port, user, password, data_dir, ssl_mode);
 }
 
-int clone_remote_server(THD *, ServerSocket) {
-  my_printf_error(1235 /* ER_NOT_SUPPORTED_YET */, "This version of MySQL doesn't yet support '%s'",
-                  0, "remote clone with this clone plugin");
-  return 1235;
+int clone_remote_server(THD *thd, ServerSocket) {
+  // The donor's session shows as statement/clone/server.
+  mysql_clone_start_statement(thd, 0, jclone::psi_server_statement_key());
+  return jclone::java_clone_serve(thd);
+}
+
+int guarded_clone_remote_client(THD *thd, const char *host, unsigned int port, const char *user,
+                                const char *password, const char *data_dir, int ssl_mode) {
+  constexpr int kCaught = -1;
+  int rc = jclone::guarded("CLONE INSTANCE", kCaught, [&] {
+    return clone_remote_client(thd, host, port, user, password, data_dir, ssl_mode);
+  });
+  if (rc != kCaught) return rc;
+  my_printf_error(1815 /* ER_INTERNAL_ERROR */, "Internal error: %s", 0,
+                  "clone: the clone plugin ran out of memory");
+  return 1815;
+}
+
+int guarded_clone_remote_server(THD *thd, ServerSocket socket) {
+  constexpr int kCaught = -1;
+  int rc = jclone::guarded("clone donor", kCaught, [&] { return clone_remote_server(thd, socket); });
+  return rc != kCaught ? rc : 1815;
 }
 
 CloneDescriptor clone_descriptor = {kCloneInterfaceVersion, guarded_clone_local,
-                                    clone_remote_client, clone_remote_server};
+                                    guarded_clone_remote_client,
+                                    guarded_clone_remote_server};
 
 }  // namespace
 

@@ -39,11 +39,13 @@ struct PluginDeclaration {
   unsigned long flags;
 };
 
-// Opaque to the plugin: a performance-schema-instrumented socket.
-struct ServerSocket {
+// Opaque to the plugin: a performance-schema-instrumented socket. The server's own name,
+// since it is part of mysql_clone_connect's mangled name.
+struct MYSQL_SOCKET {
   int fd;
   void *psi;
 };
+using ServerSocket = MYSQL_SOCKET;
 
 struct CloneDescriptor {
   int interface_version;
@@ -159,6 +161,18 @@ class Ha_clone_cbk {
   }
   bool is_os_buffer_cache() const { return (flags_ & kFileCache) != 0; }
   bool is_zero_copy() const { return (flags_ & kZeroCopy) != 0; }
+  bool is_secure() const { return (flags_ & kSecure) != 0; }
+  // The descriptor InnoDB set before a copy callback, or the one a remote task hands InnoDB.
+  void set_data_desc(const unsigned char *desc, unsigned int len) {
+    data_desc_ = desc;
+    desc_len_ = len;
+  }
+  const unsigned char *data_desc(unsigned int *len) const {
+    *len = desc_len_;
+    return data_desc_;
+  }
+  unsigned int loc_index() const { return loc_index_; }
+  void set_loc_index(unsigned int index) { loc_index_ = index; }
 
  private:
   handlerton *hton_ = nullptr;
@@ -233,6 +247,37 @@ char *thd_strmake(THD *thd, const char *str, size_t length);
 // The running server's version, e.g. "8.0.31" or "8.0.31-debug" (a global char array;
 // `nm -D mysqld` lists it as "B server_version").
 extern char server_version[];
+
+// ---- Remote clone: the server's clone protocol functions ------------------
+// Declared from the 8.0.31 binary's exported symbols (nm -D | c++filt); return types from
+// the clone_protocol service they also back.
+
+struct MYSQL;  // a client connection the server opened; opaque
+struct NetServerExtension;  // NET_SERVER; opaque, only passed as null
+
+// The server's name for it, part of mysql_clone_connect's mangled name.
+struct mysql_clone_ssl_context {
+  int ssl_mode;  // 1 DISABLED, 2 PREFERRED, 3 REQUIRED (4 VERIFY_CA when a CA is set)
+  const char *ssl_key;
+  const char *ssl_cert;
+  const char *ssl_ca;
+  bool enable_compression;
+  NetServerExtension *server_extension;
+};
+using CloneSslContext = mysql_clone_ssl_context;
+
+MYSQL *mysql_clone_connect(THD *thd, const char *host, unsigned int port, const char *user,
+                           const char *password, CloneSslContext *ssl, ServerSocket *socket);
+int mysql_clone_send_command(THD *thd, MYSQL *connection, bool set_active, unsigned char command,
+                             unsigned char *buffer, size_t length);
+int mysql_clone_get_response(THD *thd, MYSQL *connection, bool set_active, uint32_t timeout,
+                             unsigned char **packet, size_t *length, size_t *network_length);
+int mysql_clone_kill(MYSQL *connection, MYSQL *victim);
+void mysql_clone_disconnect(THD *thd, MYSQL *connection, bool is_fatal, bool clear_error);
+int mysql_clone_get_command(THD *thd, unsigned char *command, unsigned char **buffer,
+                            size_t *length);
+int mysql_clone_send_response(THD *thd, bool secure, unsigned char *packet, size_t length);
+int mysql_clone_send_error(THD *thd, unsigned char error_command, bool is_fatal);
 
 extern "C" {
 int thd_killed(const THD *thd);

@@ -42,7 +42,8 @@ final class NativeServices {
 
         @Override
         public int applyBegin(long hton, long thd, Locator locator, int mode, TargetDirectory dataDir) {
-            return InnoDbNatives.applyBegin(hton, thd, locator, mode, dataDir.nulTerminated());
+            // No directory: the clone replaces this server's own data.
+            return InnoDbNatives.applyBegin(hton, thd, locator, mode, dataDir == null ? null : dataDir.nulTerminated());
         }
 
         @Override
@@ -75,6 +76,11 @@ final class NativeServices {
         @Override
         public long startSession() {
             return ServerNatives.startSession();
+        }
+
+        @Override
+        public long startClientSession() {
+            return ServerNatives.startClientSession();
         }
 
         @Override

@@ -7,6 +7,9 @@ import org.jclone.core.io.OsCalls;
 import org.jclone.core.io.PathBytes;
 import org.jclone.core.local.CloneRegistry;
 import org.jclone.core.local.LocalClone;
+import org.jclone.core.remote.client.CloneSource;
+import org.jclone.core.remote.client.RemoteClone;
+import org.jclone.core.remote.server.DonorSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,45 @@ public final class PluginEntry {
         } catch (Throwable ignored) {
             // Best-effort: the clone's outcome is already decided.
         }
+    }
+
+    /**
+     * CLONE INSTANCE FROM on the calling (recipient) session; 0 or the error raised for the client.
+     * dataDir is null when the clone replaces this server's data; everything comes as the server's bytes.
+     */
+    public static int cloneRemote(long thd, byte[] host, int port, byte[] user, byte[] password, byte[] dataDir,
+                                  int sslMode) {
+        CloneServices current = services;
+        try {
+            CloneSource source = new CloneSource(host, port, user, password, sslMode);
+            String dir = dataDir == null ? null : PathBytes.text(dataDir);
+            return new RemoteClone(current, NativeCloneLink.INSTANCE, thd, source, dir,
+                    dataDir == null ? null : PathBytes.of(dataDir)).run();
+        } catch (Throwable t) {
+            return internalError("clone engine failure: " + t);
+        }
+    }
+
+    /** A COM_CLONE connection on the donor: serves the recipient until EXIT or an error. */
+    public static int serveClone(long thd) {
+        CloneServices current = services;
+        CloneRegistry.donorStarted();
+        try {
+            return new DonorSession(current, NativeCloneLink.INSTANCE, thd).serve();
+        } catch (Throwable t) {
+            return internalError("clone donor failure: " + t);
+        } finally {
+            CloneRegistry.donorEnded();
+        }
+    }
+
+    private static int internalError(String what) {
+        try {
+            ServerNatives.raiseError(MysqlError.ER_INTERNAL_ERROR.code(), MysqlError.ER_INTERNAL_ERROR.message(what));
+        } catch (Throwable ignored) {
+            // Returning the code still fails the statement.
+        }
+        return MysqlError.ER_INTERNAL_ERROR.code();
     }
 
     /** SET GLOBAL clone_valid_donor_list: raises MySQL's error for a bad format. */

@@ -25,6 +25,8 @@ final class ServerNatives {
 
     static native long startSession();
 
+    static native long startClientSession();
+
     static native void finishSession(long thd);
 
     static native boolean acquireBackupLock(long thd, long timeoutSeconds);

@@ -3,7 +3,10 @@ package org.jclone.core.engine;
 /** InnoDB's clone interface, donor and recipient side; every call returns a MySQL error code. */
 public interface InnoDbClone {
     int MODE_START = 0;
+    int MODE_RESTART = 1;
     int MODE_ADD_TASK = 2;
+    /** Recipient only: a locator that tells the donor this server's clone version. */
+    int MODE_VERSION = 3;
 
     long handlerton(long thd);
 

@@ -5,6 +5,11 @@ public interface ServerSessions {
     /** A new server session (THD) bound to the calling thread. */
     long startSession();
 
+    /** A new session for a remote clone's worker (thread/clone/client-task). */
+    default long startClientSession() {
+        return startSession();
+    }
+
     void finishSession(long thd);
 
     boolean killed(long thd);

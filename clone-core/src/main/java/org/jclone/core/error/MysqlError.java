@@ -10,7 +10,12 @@ public enum MysqlError {
     ER_QUERY_INTERRUPTED(1317, "Query execution was interrupted"),
     ER_INTERNAL_ERROR(1815, "Internal error: %s"),
     ER_CLONE_TOO_MANY_CONCURRENT_CLONES(3634, "Too many concurrent clone operations. Maximum allowed - %d."),
-    ER_CLONE_SYS_CONFIG(3869, "Clone system configuration: %s");
+    ER_NET_PACKETS_OUT_OF_ORDER(1156, "Got packets out of order"),
+    ER_NET_READ_ERROR(1158, "Got an error reading communication packets"),
+    ER_CLONE_DONOR(3862, "Clone Donor Error: %s."),
+    ER_CLONE_PROTOCOL(3863, "Clone received unexpected response from Donor : %s."),
+    ER_CLONE_SYS_CONFIG(3869, "Clone system configuration: %s"),
+    ER_CLONE_NETWORK_PACKET(3957, "Clone needs max_allowed_packet value to be %d or more. Current value is %d");
 
     private final int code;
     private final String format;

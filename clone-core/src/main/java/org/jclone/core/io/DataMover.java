@@ -90,6 +90,30 @@ public final class DataMover implements AutoCloseable {
         return target.flip().slice();
     }
 
+    /** Copies bytes into the mover's aligned buffer, sized exactly to them (InnoDB may write it with O_DIRECT). */
+    public ByteBuffer toAlignedBuffer(ByteBuffer data) throws CloneException {
+        int length = data.remaining();
+        ByteBuffer target = staging(length).limit(length);
+        target.put(data.duplicate());
+        return target.flip().slice();
+    }
+
+    /**
+     * Reads a file piece into the mover's buffer at an aligned position, leaving {@code header}
+     * bytes in front of it for a message header: the result spans header and data.
+     */
+    public ByteBuffer fileToMessage(int fromFd, long fromOffset, int length, int fromFlags, int header)
+            throws CloneException {
+        if (header > ALIGNMENT) {
+            throw new IllegalArgumentException("message header larger than the alignment");
+        }
+        ByteBuffer memory = staging(ALIGNMENT + length);
+        ByteBuffer target = memory.duplicate().position(ALIGNMENT).limit(ALIGNMENT + length).slice();
+        Descriptor from = source(fromFd);
+        readFully(from, isDirect(from, fromFlags) && aligned(fromOffset, length), target, fromOffset);
+        return memory.duplicate().position(ALIGNMENT - header).limit(ALIGNMENT + length).slice();
+    }
+
     /** Bytes copied by copy_file_range from the start of the piece; fewer than asked if it cannot go on. */
     private long copyRange(Descriptor from, long fromOffset, Descriptor to, long toOffset, int length) {
         long done = 0;

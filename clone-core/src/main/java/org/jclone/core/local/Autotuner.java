@@ -6,7 +6,7 @@ package org.jclone.core.local;
  * raised throughput by at least {@link #MIN_GAIN}; stop at the first step that
  * did not, or at clone_max_concurrency.
  */
-final class Autotuner {
+public final class Autotuner {
     static final long INTERVAL_NANOS = 1_000_000_000L;
     static final double MIN_GAIN = 1.10;
 
@@ -16,14 +16,14 @@ final class Autotuner {
     private double lastRate;
     private boolean settled;
 
-    Autotuner(int maxTasks, long nowNanos) {
+    public Autotuner(int maxTasks, long nowNanos) {
         this.maxTasks = maxTasks;
         this.intervalStart = nowNanos;
         this.settled = maxTasks <= 1;
     }
 
     /** How many workers to add now, given the tasks running and the bytes moved so far. */
-    synchronized int workersToAdd(int runningTasks, long totalBytes, long nowNanos) {
+    public synchronized int workersToAdd(int runningTasks, long totalBytes, long nowNanos) {
         if (settled || nowNanos - intervalStart < INTERVAL_NANOS) {
             return 0;
         }

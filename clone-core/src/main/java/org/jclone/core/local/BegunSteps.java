@@ -11,15 +11,15 @@ import org.jclone.core.error.MysqlError;
  * clone has when each one's turn comes. Every step is ended whatever the others
  * return or throw, so no InnoDB clone handle outlives a failed clone.
  */
-final class BegunSteps {
+public final class BegunSteps {
     /** Ends one step with the clone's error (0 for success); returns InnoDB's or the server's code. */
     @FunctionalInterface
-    interface End {
+    public interface End {
         int end(int error) throws Exception;
     }
 
     /** Told about an end that failed; the clone records it so later ends see the error. */
-    interface Trouble {
+    public interface Trouble {
         void endFailed(String step, int code);
 
         void endThrew(String step, Throwable thrown);
@@ -29,12 +29,12 @@ final class BegunSteps {
 
     private final Deque<Step> steps = new ArrayDeque<>();
 
-    void begun(String name, End end) {
+    public void begun(String name, End end) {
         steps.push(new Step(name, end));
     }
 
     /** Ends every step, newest first; {@code error} is asked again before each one. */
-    void endAll(IntSupplier error, Trouble trouble) {
+    public void endAll(IntSupplier error, Trouble trouble) {
         while (!steps.isEmpty()) {
             Step step = steps.pop();
             int code = 0;

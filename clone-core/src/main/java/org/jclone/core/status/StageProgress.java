@@ -12,6 +12,11 @@ public record StageProgress(CloneStage stage, CloneState state, int threads, lon
         return new StageProgress(stage, CloneState.IN_PROGRESS, threads, beginMicros, 0, estimate, 0, 0, 0, 0);
     }
 
+    public StageProgress withNetwork(long network, long networkSpeed) {
+        return new StageProgress(stage, state, threads, beginMicros, endMicros, estimate, data, network, dataSpeed,
+                networkSpeed);
+    }
+
     public StageProgress withData(long data, long dataSpeed) {
         return new StageProgress(stage, state, threads, beginMicros, endMicros, estimate, data, network, dataSpeed,
                 networkSpeed);

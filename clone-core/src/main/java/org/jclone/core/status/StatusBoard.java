@@ -71,9 +71,14 @@ public final class StatusBoard {
      * clone, so its ID is always 1, as MySQL's plugin shows it (scripts select WHERE ID = 1).
      */
     public synchronized void begin(long pid, String destination, Path destinationDir, int threads) {
+        begin(pid, CloneStatus.LOCAL_INSTANCE, destination, destinationDir, threads);
+    }
+
+    /** A clone from {@code source} (a remote clone's "host:port") begins. */
+    public synchronized void begin(long pid, String source, String destination, Path destinationDir, int threads) {
         int id = CLONE_ID;
         long now = microClock.getAsLong();
-        status = new CloneStatus(id, pid, CloneState.IN_PROGRESS, now, 0, CloneStatus.LOCAL_INSTANCE,
+        status = new CloneStatus(id, pid, CloneState.IN_PROGRESS, now, 0, source,
                 destination, 0, "", "", 0, "");
         setProgress(CloneProgress.none());
         progressId = id;
@@ -120,6 +125,19 @@ public final class StatusBoard {
         }
     }
 
+    /** Bytes a remote clone received over the network in the current stage (compressed, if it is on). */
+    public synchronized void addNetwork(long bytes) {
+        if (current == null) {
+            return;
+        }
+        StageProgress row = stages[current.ordinal()];
+        long network = row.network() + bytes;
+        long now = nanoClock.getAsLong();
+        long elapsed = now - stageStartNanos;
+        long speed = elapsed <= 0 ? row.networkSpeed() : network * 1_000_000_000L / elapsed;
+        stages[current.ordinal()] = row.withNetwork(network, speed);
+    }
+
     /** The number of tasks now copying. */
     public synchronized void threads(int threads) {
         if (current == null) {
@@ -136,6 +154,19 @@ public final class StatusBoard {
         }
         status = status.ended(errorNo == 0 ? CloneState.COMPLETED : CloneState.FAILED, microClock.getAsLong(), errorNo,
                 errorNo == 0 ? "" : errorMessage);
+        persist();
+        publishAll();
+        cloneFiles = null;
+    }
+
+    /**
+     * A clone that replaced this server's data succeeded: its stages up to FILE SYNC are done and
+     * the clone stays In Progress until the restarted server's recovery (as MySQL's plugin shows it).
+     */
+    public synchronized void provisioned() {
+        if (current != null) {
+            finishStage(CloneState.COMPLETED);
+        }
         persist();
         publishAll();
         cloneFiles = null;

@@ -38,10 +38,28 @@ final class SuiteSteps {
     private SuiteSteps() {
     }
 
-    /** The suite's clone command: fixed concurrency (autotune off, 8 tasks), then CLONE LOCAL. */
+    /** Set by {@link RemoteMode}: the suite's remote_X files run local_X's steps with remote_clone = 1. */
+    private static volatile boolean remote;
+
+    static void useRemoteClone(boolean on) {
+        remote = on;
+    }
+
+    /**
+     * The suite's clone command: fixed concurrency (autotune off, 8 tasks), then CLONE LOCAL; in
+     * remote mode CLONE INSTANCE FROM the server itself (root over 127.0.0.1), as the suite's
+     * clone_command.inc does with remote_clone set.
+     */
     static void cloneLocal(Connection c, Path target) throws SQLException {
-        exec(c, "SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 8",
-                CloneOps.cloneSql(target));
+        exec(c, "SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 8");
+        if (remote) {
+            String port = rows(c, "SELECT @@port").get(0).get(0);
+            exec(c, "SET GLOBAL clone_valid_donor_list = '127.0.0.1:" + port + "'",
+                    "CLONE INSTANCE FROM root@'127.0.0.1':" + port + " IDENTIFIED BY '' DATA DIRECTORY = '"
+                            + target.toString().replace("'", "''") + "'");
+        } else {
+            exec(c, CloneOps.cloneSql(target));
+        }
     }
 
     /** The suite's clone command expected to fail with {@code code} and exactly {@code message}. */

@@ -1,0 +1,730 @@
+package org.jclone.core.remote.client;
+
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import org.jclone.core.config.CloneConfig;
+import org.jclone.core.config.ConfigSource;
+import org.jclone.core.engine.CloneServices;
+import org.jclone.core.engine.InnoDbClone;
+import org.jclone.core.engine.Locator;
+import org.jclone.core.engine.ServerSessions;
+import org.jclone.core.engine.TargetDirectory;
+import org.jclone.core.error.CloneException;
+import org.jclone.core.error.Failure;
+import org.jclone.core.error.MysqlError;
+import org.jclone.core.local.Autotuner;
+import org.jclone.core.local.CloneRegistry;
+import org.jclone.core.remote.CloneLink;
+import org.jclone.core.remote.protocol.AckRequest;
+import org.jclone.core.remote.protocol.Command;
+import org.jclone.core.remote.protocol.DonorMessage;
+import org.jclone.core.remote.protocol.EngineLocator;
+import org.jclone.core.remote.protocol.InitRequest;
+import org.jclone.core.remote.protocol.WireFormat;
+import org.jclone.core.stats.CloneStats;
+import org.jclone.core.status.CloneStatus;
+import org.jclone.core.status.StatusBoard;
+import org.jclone.core.throttle.BandwidthThrottle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CLONE INSTANCE FROM on the recipient: the master task on the client's session connects to
+ * the donor (a main and an auxiliary connection), negotiates with INIT, validates the donor,
+ * begins InnoDB's apply, runs EXECUTE with up to clone_max_concurrency - 1 workers that each
+ * ATTACH on a connection of their own, and ends with EXIT on every connection. Into a new
+ * DATA DIRECTORY, or (no directory) over this server's own data.
+ */
+public final class RemoteClone {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteClone.class);
+    private static final long MIN_MAX_ALLOWED_PACKET = 2L * 1024 * 1024;
+    private static final int PLUGIN_MATCH = 3870; // ER_CLONE_PLUGIN_MATCH
+
+    private final InnoDbClone innodb;
+    private final ServerSessions server;
+    private final ConfigSource settings;
+    private final CloneLink link;
+    private final long thd;
+    private final CloneSource source;
+    private final String dataDir;
+    private final Path targetPath;
+    private final CloneConfig config;
+    private final Failure failure = new Failure();
+    private final CloneStats stats = new CloneStats();
+    private final StatusBoard board;
+    private final BandwidthThrottle dataThrottle;
+    private final BandwidthThrottle networkThrottle;
+    private final Autotuner autotuner;
+    private final DonorParameters parameters = new DonorParameters();
+    private final List<Thread> workers = new ArrayList<>();
+
+    private long hton;
+    private TargetDirectory target;
+    private ClientTask masterTask;
+    private long auxConnection;
+    /** The master's VERSION-mode apply, ended when the donor's locators arrive. */
+    private Locator versionLocator;
+    /** The apply locator every task uses, InnoDB's after the master's apply begin. */
+    private volatile Locator sharedLocator;
+    /** Locators from the wire and compression contexts: native memory InnoDB or the server point into. */
+    private final List<ByteBuffer> keptMemory = new ArrayList<>();
+    private int version = WireFormat.VERSION_V3;
+    private boolean backupLocked;
+    private volatile int runningTasks = 1;
+    private int nextWorker = 1;
+    private boolean workersClosed;
+
+    public RemoteClone(CloneServices services, CloneLink link, long thd, CloneSource source, String dataDir,
+                       Path targetPath) {
+        this.innodb = services.innodb();
+        this.server = services.server();
+        this.settings = services.config();
+        this.link = link;
+        this.thd = thd;
+        this.source = source;
+        this.dataDir = dataDir;
+        this.targetPath = targetPath;
+        this.config = CloneConfig.read(services.config());
+        this.board = services.status();
+        this.dataThrottle = new BandwidthThrottle(() -> settings.number("clone_max_data_bandwidth"));
+        this.networkThrottle = new BandwidthThrottle(() -> settings.number("clone_max_network_bandwidth"));
+        this.autotuner = new Autotuner(config.maxConcurrency(), System.nanoTime());
+    }
+
+    /** Runs the clone on the client's session; 0, or the error already raised for the client. */
+    public int run() {
+        String donors = settings.text("clone_valid_donor_list");
+        if (!source.listedIn(donors)) {
+            return raiseNow(MysqlError.ER_CLONE_SYS_CONFIG.code(), MysqlError.ER_CLONE_SYS_CONFIG.message(
+                    source.address() + " is not found in clone_valid_donor_list: " + (donors == null ? "" : donors)));
+        }
+        try {
+            CloneRegistry.enter(this);
+        } catch (CloneException e) {
+            return raiseNow(e.code(), e.getMessage());
+        }
+        try {
+            return runAdmitted();
+        } finally {
+            CloneRegistry.leave(this);
+        }
+    }
+
+    private int runAdmitted() {
+        boolean existed = true;
+        int rc;
+        try {
+            existed = targetPath == null || Files.exists(targetPath);
+            target = dataDir == null ? null : TargetDirectory.of(dataDir);
+            String destination = dataDir == null ? CloneStatus.LOCAL_INSTANCE : dataDir;
+            bestEffort("log the clone's start", () -> LOG.info("Clone begins: source {}, destination {}, "
+                    + "max concurrency {}, autotune {}, buffer {} bytes, SSL mode {}", source.address(), destination,
+                    config.maxConcurrency(), config.autotuneConcurrency() ? "ON" : "OFF", config.bufferSize(),
+                    source.sslMode()));
+            bestEffort("record the clone's start",
+                    () -> board.begin(server.threadId(thd), source.address(), destination, targetPath, 1));
+            rc = execute();
+        } catch (Throwable t) {
+            rc = failure.record(t);
+        } finally {
+            Reference.reachabilityFence(target);
+            Reference.reachabilityFence(keptMemory);
+        }
+        if (rc == 0) {
+            if (dataDir == null) {
+                // The server restarts on the new data; its recovery completes the status.
+                bestEffort("record the clone's success", board::provisioned);
+            } else {
+                bestEffort("record the clone's success", () -> board.end(0, null));
+            }
+            bestEffort("log the clone's end", () -> LOG.info("Clone ends: {} bytes in {} s ({} MiB/s) from {}",
+                    stats.totalBytes(), String.format("%.2f", stats.elapsedSeconds()),
+                    String.format("%.1f", stats.elapsedSeconds() <= 0 ? 0
+                            : stats.totalBytes() / 1048576.0 / stats.elapsedSeconds()), source.address()));
+            return 0;
+        }
+        return report(rc, existed);
+    }
+
+    /** The master's life, in MySQL's order; every connection and apply begun is ended. */
+    private int execute() {
+        hton = innodb.handlerton(thd);
+        masterTask = new ClientTask(this, link, thd, true, config.bufferSize());
+        int rc;
+        try {
+            rc = connectAndRun();
+        } catch (Throwable t) {
+            rc = record(thd, t);
+        }
+        rc = outcome(rc);
+        closeAndJoinWorkers();
+        rc = outcome(rc);
+        if (versionLocator != null) {
+            Locator version = versionLocator;
+            versionLocator = null;
+            innodb.applyEnd(hton, thd, version, 0, rc);
+        }
+        if (sharedLocator != null && masterTask.storageActive) {
+            masterTask.storageActive = false;
+            int ended = innodb.applyEnd(hton, thd, sharedLocator, masterTask.applyTask, rc);
+            if (ended != 0 && rc == 0) {
+                rc = recordPending(thd, ended, "apply end");
+            }
+        }
+        if (backupLocked && rc != 0) {
+            backupLocked = false;
+            server.releaseBackupLock(thd);
+        }
+        masterTask.close();
+        return outcome(rc);
+    }
+
+    private int connectAndRun() {
+        masterTask.connection = connect(thd);
+        if (masterTask.connection == 0) {
+            return recordPending(thd, MysqlError.ER_CLONE_DONOR.code(), "connect");
+        }
+        auxConnection = connect(0);
+        if (auxConnection == 0) {
+            int rc = recordPending(thd, MysqlError.ER_CLONE_DONOR.code(), "auxiliary connect");
+            int exit = masterTask.command(Command.EXIT, WireFormat.emptyPayload(), 0);
+            link.disconnect(thd, masterTask.connection, exit != 0, false);
+            masterTask.connection = 0;
+            return rc;
+        }
+        int rc = init();
+        if (rc == 0 && dataDir == null) {
+            rc = delayAfterDataDrop();
+        }
+        if (rc == 0) {
+            if (!config.autotuneConcurrency()) {
+                addWorkers(limitWorkers(config.maxConcurrency() - 1));
+            }
+            rc = masterTask.command(Command.EXECUTE, WireFormat.emptyPayload(), 0);
+        }
+        rc = outcome(rc);
+        // The auxiliary connection first: EXIT, and on a KILL the donor's main session is killed over it.
+        int exit = auxCommand(Command.EXIT, WireFormat.emptyPayload());
+        if (exit == 0 && rc == MysqlError.ER_QUERY_INTERRUPTED.code()) {
+            exit = link.kill(auxConnection, masterTask.connection);
+        }
+        link.disconnect(0, auxConnection, exit != 0, false);
+        auxConnection = 0;
+        boolean abort = isNetworkError(rc, true);
+        if (!abort) {
+            abort = masterTask.command(Command.EXIT, WireFormat.emptyPayload(), 0) != 0;
+        }
+        link.disconnect(thd, masterTask.connection, abort, rc == 0);
+        masterTask.connection = 0;
+        if (rc != 0) {
+            tellStorage(masterTask, rc);
+        }
+        return rc;
+    }
+
+    private int init() {
+        Locator version = Locator.empty();
+        int rc = innodb.applyBegin(hton, thd, version, InnoDbClone.MODE_VERSION, target);
+        if (rc != 0) {
+            return recordPending(thd, rc, "apply begin");
+        }
+        versionLocator = version;
+        InitRequest request = new InitRequest(WireFormat.VERSION_V3,
+                InitRequest.ddlTimeoutWord(config.ddlTimeoutSeconds(), config.blockDdl()),
+                List.of(new EngineLocator(EngineLocator.INNODB, bytesOf(version))));
+        int timeout = (int) Math.min(Integer.MAX_VALUE, config.ddlTimeoutSeconds() + 300);
+        rc = masterTask.command(Command.INIT, WireFormat.encodeInit(request), timeout);
+        if (rc == 0 && sharedLocator == null) {
+            rc = recordRaised(thd, MysqlError.ER_CLONE_PROTOCOL.code(),
+                    MysqlError.ER_CLONE_PROTOCOL.message("Wrong Clone RPC response: no locators"));
+        }
+        return rc;
+    }
+
+    /** clone_delay_after_data_drop: a replacing clone waits after INIT, KILL-able. */
+    private int delayAfterDataDrop() {
+        long delay = config.delayAfterDataDropSeconds();
+        if (delay <= 0) {
+            return 0;
+        }
+        LOG.info("Clone: delay after data drop, {} s", delay);
+        long end = System.nanoTime() + delay * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            if (server.killed(thd)) {
+                return recordRaised(thd, MysqlError.ER_QUERY_INTERRUPTED.code(),
+                        MysqlError.ER_QUERY_INTERRUPTED.message());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private long connect(long sessionThd) {
+        ByteBuffer compression = null;
+        if (settings.number("clone_enable_compression") != 0) {
+            // Kept with the locators until the clone ends, after every connection is closed.
+            compression = ByteBuffer.allocateDirect(CloneLink.COMPRESSION_MEMORY);
+            synchronized (keptMemory) {
+                keptMemory.add(compression);
+            }
+        }
+        return link.connect(sessionThd, source.host(), source.port(), source.user(), source.password(),
+                source.sslMode(), setting("clone_ssl_key"), setting("clone_ssl_cert"), setting("clone_ssl_ca"),
+                compression);
+    }
+
+    private byte[] setting(String name) {
+        String value = settings.text(name);
+        return value == null || value.isEmpty() ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- called by the tasks -------------------------------------------------------------
+
+    /** LOCS: the master validates the donor and begins its apply; a worker begins its own task. */
+    int locatorsArrived(ClientTask task, DonorMessage.Locators locators) throws CloneException {
+        if (locators.locators().size() != 1 || locators.locators().get(0).engineType() != EngineLocator.INNODB
+                || locators.locators().get(0).locator().length == 0) {
+            throw MysqlError.ER_CLONE_PROTOCOL.exception("Wrong Clone RPC response length for COM_RES_LOCS");
+        }
+        Locator donor = inMemory(locators.locators().get(0).locator());
+        if (task.master) {
+            version = Math.min(locators.version(), WireFormat.VERSION_V3);
+            Locator ending = versionLocator;
+            versionLocator = null;
+            innodb.applyEnd(hton, thd, ending, 0, 0);
+            int rc = validate();
+            if (rc != 0) {
+                return rc;
+            }
+            if (dataDir == null) {
+                if (!server.acquireBackupLock(thd, config.ddlTimeoutSeconds())) {
+                    return recordPending(thd, MysqlError.ER_LOCK_WAIT_TIMEOUT.code(), "backup lock");
+                }
+                backupLocked = true;
+            }
+            rc = innodb.applyBegin(hton, thd, donor, InnoDbClone.MODE_START, target);
+            if (rc != 0) {
+                return recordPending(thd, rc, "apply begin");
+            }
+            task.applyTask = donor.taskId;
+            task.storageActive = true;
+            sharedLocator = donor;
+            return 0;
+        }
+        int rc = innodb.applyBegin(hton, task.thd, donor, InnoDbClone.MODE_ADD_TASK, target);
+        if (rc != 0) {
+            return recordPending(task.thd, rc, "apply begin of a task");
+        }
+        task.applyTask = donor.taskId;
+        task.storageActive = true;
+        return 0;
+    }
+
+    /** The donor's plugins, collations and configurations, then this server's max_allowed_packet. */
+    private int validate() {
+        int last = 0;
+        for (DonorParameters.Plugin plugin : parameters.plugins) {
+            if (link.pluginInstalled(thd, plugin.name())
+                    || plugin.sharedObject().isEmpty() || pluginLoadable(plugin.sharedObject())) {
+                continue;
+            }
+            last = raiseNow(PLUGIN_MATCH, "Clone Donor plugin " + plugin.name() + " is not active in Recipient.");
+        }
+        int rc = link.validateCharsets(thd, parameters.collations);
+        if (rc != 0) {
+            last = rc;
+        }
+        rc = link.validateConfigs(thd, parameters.configKeys, parameters.configValues);
+        if (rc != 0) {
+            last = rc;
+        }
+        if (last == 0) {
+            List<String> packet = link.configs(thd, List.of("max_allowed_packet"));
+            long value = packet == null ? 0 : Long.parseLong(packet.get(0).trim());
+            if (value < MIN_MAX_ALLOWED_PACKET) {
+                last = raiseNow(MysqlError.ER_CLONE_NETWORK_PACKET.code(),
+                        MysqlError.ER_CLONE_NETWORK_PACKET.message(MIN_MAX_ALLOWED_PACKET, value));
+            }
+        }
+        if (last != 0) {
+            recordPending(thd, last, "validation");
+        }
+        return last;
+    }
+
+    /** A plugin's library in this server's plugin_dir that the server could load. */
+    private boolean pluginLoadable(String sharedObject) {
+        List<String> dir = link.configs(thd, List.of("plugin_dir"));
+        if (dir == null || sharedObject.contains("/")) {
+            return false;
+        }
+        return Files.isReadable(Path.of(dir.get(0), sharedObject));
+    }
+
+    void parameter(DonorMessage message) {
+        parameters.add(message);
+    }
+
+    /** Applies one descriptor on a task; InnoDB pulls its data through the task's callbacks. */
+    int apply(ClientTask task, ByteBuffer descriptor) {
+        Locator shared = sharedLocator;
+        if (shared == null || !task.storageActive) {
+            return recordRaised(task.thd, MysqlError.ER_CLONE_PROTOCOL.code(),
+                    MysqlError.ER_CLONE_PROTOCOL.message("Wrong Clone RPC response: data before locators"));
+        }
+        int stop = stopCode(task);
+        if (stop != 0) {
+            return stop;
+        }
+        int rc = link.apply(hton, task.thd, shared.address, shared.length, task.applyTask, task, descriptor, 0,
+                config.bufferSize());
+        return rc == 0 ? 0 : recordPending(task.thd, rc, "apply");
+    }
+
+    /** ACK on the auxiliary connection: a state change acknowledged, or a local error told. */
+    synchronized int sendAck(int error, ByteBuffer descriptor) {
+        Locator shared = sharedLocator;
+        if (auxConnection == 0 || shared == null) {
+            return error;
+        }
+        byte[] bytes = new byte[descriptor == null ? 0 : descriptor.remaining()];
+        if (descriptor != null) {
+            descriptor.duplicate().get(bytes);
+        }
+        AckRequest ack = new AckRequest(error, new EngineLocator(EngineLocator.INNODB, bytesOf(shared)), bytes);
+        int rc = auxCommand(Command.ACK, WireFormat.encodeAck(ack));
+        return error != 0 ? error : rc;
+    }
+
+    private synchronized int auxCommand(Command command, ByteBuffer payload) {
+        if (auxConnection == 0) {
+            return MysqlError.ER_CLONE_PROTOCOL.code();
+        }
+        int rc = link.sendCommand(thd, auxConnection, false, command.code(), payload);
+        if (rc != 0) {
+            return recordPending(thd, rc, "sending " + command + " on the auxiliary connection");
+        }
+        return masterTask.receive(auxConnection, false, command, 0);
+    }
+
+    /** ERROR from the donor: 3862 "Clone Donor Error: <errno> : <message>." */
+    int donorError(long taskThd, DonorMessage.Error error) {
+        return recordRaised(taskThd, MysqlError.ER_CLONE_DONOR.code(),
+                MysqlError.ER_CLONE_DONOR.message(error.code() + " : " + error.message()));
+    }
+
+    /** Tells InnoDB's other tasks that this one failed, so that none waits for it. */
+    void tellStorage(ClientTask task, int error) {
+        Locator shared = sharedLocator;
+        if (shared != null && task.storageActive) {
+            bestEffort("tell InnoDB about the failure",
+                    () -> link.applyError(hton, task.thd, shared.address, shared.length, task.applyTask, error));
+        }
+    }
+
+    void stageChanged(long estimate) {
+        board.nextStage(estimate, runningTasks);
+    }
+
+    void network(long bytes) {
+        if (bytes > 0) {
+            board.addNetwork(bytes);
+            networkThrottle.pace(bytes, () -> failure.failed());
+        }
+    }
+
+    /** Accounts for applied bytes: statistics, bandwidth, autotune; a stop code or 0. */
+    int moved(ClientTask task, long bytes) {
+        stats.add(bytes);
+        board.addData(bytes);
+        if (!dataThrottle.pace(bytes, () -> stopCode(task) != 0)) {
+            return stopCode(task);
+        }
+        if (config.autotuneConcurrency() && task.master) {
+            int add = autotuner.workersToAdd(runningTasks, stats.totalBytes(), System.nanoTime());
+            if (add > 0) {
+                LOG.info("Clone autotune: throughput still rising, adding {} task(s) to {}", add, runningTasks);
+                addWorkers(add);
+            }
+        }
+        return stopCode(task);
+    }
+
+    /** A KILL of the client's session stops the master; any task's failure stops all. */
+    int stopCode(ClientTask task) {
+        if (task.master && server.killed(thd)) {
+            return recordRaised(thd, MysqlError.ER_QUERY_INTERRUPTED.code(), MysqlError.ER_QUERY_INTERRUPTED.message());
+        }
+        return failure.failed() ? failure.get().code() : 0;
+    }
+
+    // ---- errors -------------------------------------------------------------------------
+
+    /** Raises the error on the calling thread's session and records it for the clone. */
+    int recordRaised(long sessionThd, int code, String message) {
+        bestEffort("raise an error", () -> server.raiseError(code, message));
+        return failure.recordCode(code, message);
+    }
+
+    /** Records the error the server or InnoDB already raised on {@code sessionThd} (else {@code code}). */
+    int recordPending(long sessionThd, int code, String step) {
+        CloneException pending = pendingException(sessionThd, code, step);
+        failure.record(pending);
+        return pending.code();
+    }
+
+    CloneException pendingException(long sessionThd, int code, String step) {
+        int raised = server.pendingErrorCode(sessionThd);
+        String message = server.pendingErrorMessage(sessionThd);
+        if (raised != 0 && message != null) {
+            return new CloneException(raised, message);
+        }
+        return MysqlError.ER_INTERNAL_ERROR.exception("clone " + step + " failed with error " + code);
+    }
+
+    int record(long sessionThd, Throwable thrown) {
+        int code = failure.record(thrown);
+        CloneException recorded = failure.get();
+        if (thrown instanceof CloneException clone && recorded == clone) {
+            bestEffort("raise an error", () -> server.raiseError(clone.code(), clone.getMessage()));
+        }
+        return code;
+    }
+
+    private int outcome(int rc) {
+        CloneException first = failure.get();
+        return first != null ? first.code() : rc;
+    }
+
+    private int raiseNow(int code, String message) {
+        server.raiseError(code, message);
+        return code;
+    }
+
+    /** Network errors end a connection at once; with protocolError, protocol errors and KILL too. */
+    static boolean isNetworkError(int code, boolean protocolError) {
+        if (code == 1158 || code == 1159 || code == 1160 || code == 1161 || code == 2013) {
+            return true;
+        }
+        if (code == 1156 || code == 1157 || code == 1153 || code == MysqlError.ER_QUERY_INTERRUPTED.code()
+                || code == MysqlError.ER_CLONE_PROTOCOL.code()) {
+            return protocolError;
+        }
+        return false;
+    }
+
+    // ---- workers ---------------------------------------------------------------------------
+
+    /** Without autotune MySQL's recipient keeps at least 64 MiB/s of any bandwidth limit per worker. */
+    private int limitWorkers(int count) {
+        long network = settings.number("clone_max_network_bandwidth");
+        long data = config.maxDataBandwidthMiB();
+        if (network > 0) {
+            count = (int) Math.min(count, network / 64);
+        }
+        if (data > 0) {
+            count = (int) Math.min(count, data / 64);
+        }
+        return Math.max(0, count);
+    }
+
+    private synchronized void addWorkers(int count) {
+        for (int i = 0; i < count && !workersClosed && runningTasks < config.maxConcurrency(); i++) {
+            int index = nextWorker++;
+            try {
+                Thread worker = new Thread(null, () -> runWorker(index), "jclone-client-" + index, 4L << 20);
+                worker.setDaemon(true);
+                worker.start();
+                workers.add(worker);
+                runningTasks++;
+            } catch (Throwable t) {
+                bestEffort("log a task that could not start", () -> LOG.warn(
+                        "Clone task {} could not start ({}); going on with {} task(s)", index, t, runningTasks));
+                break;
+            }
+        }
+        bestEffort("show the task count", () -> board.threads(runningTasks));
+    }
+
+    private void runWorker(int index) {
+        long session = 0;
+        ClientTask task = null;
+        int rc = 0;
+        try {
+            session = server.startClientSession();
+            if (session == 0) {
+                return;
+            }
+            task = new ClientTask(this, link, session, false, config.bufferSize());
+            rc = workerClone(task, index);
+        } catch (Throwable t) {
+            rc = record(session, t);
+        } finally {
+            if (task != null) {
+                ClientTask ending = task;
+                int error = outcome(rc);
+                if (ending.storageActive) {
+                    ending.storageActive = false;
+                    Locator shared = sharedLocator;
+                    bestEffort("end a task's apply",
+                            () -> innodb.applyEnd(hton, ending.thd, shared, ending.applyTask, error));
+                }
+                ending.close();
+            }
+            if (session != 0) {
+                long ended = session;
+                bestEffort("end a task's session", () -> server.finishSession(ended));
+            }
+            synchronized (this) {
+                runningTasks--;
+            }
+        }
+    }
+
+    private int workerClone(ClientTask task, int index) {
+        if (failure.failed()) {
+            return 0;
+        }
+        task.connection = connect(task.thd);
+        if (task.connection == 0) {
+            // As MySQL's recipient: a worker that cannot connect leaves the clone to the others.
+            bestEffort("log a task that could not connect", () -> LOG.info(
+                    "Clone task {} could not connect: {}", index, server.pendingErrorMessage(task.thd)));
+            return 0;
+        }
+        Locator shared = sharedLocator;
+        InitRequest attach = new InitRequest(version,
+                InitRequest.ddlTimeoutWord(config.ddlTimeoutSeconds(), config.blockDdl()),
+                List.of(new EngineLocator(EngineLocator.INNODB, bytesOf(shared))));
+        int rc = task.command(Command.ATTACH, WireFormat.encodeInit(attach), 0);
+        if (rc == 0) {
+            rc = task.command(Command.EXECUTE, WireFormat.emptyPayload(), 0);
+        }
+        if (rc != 0) {
+            tellStorage(task, rc);
+        }
+        boolean abort = isNetworkError(rc, true);
+        if (!abort) {
+            abort = task.command(Command.EXIT, WireFormat.emptyPayload(), 0) != 0;
+        }
+        link.disconnect(task.thd, task.connection, abort, false);
+        task.connection = 0;
+        return rc;
+    }
+
+    private void closeAndJoinWorkers() {
+        synchronized (this) {
+            workersClosed = true;
+        }
+        while (true) {
+            Thread next;
+            synchronized (this) {
+                next = workers.isEmpty() ? null : workers.remove(0);
+            }
+            if (next == null) {
+                return;
+            }
+            boolean interrupted = false;
+            while (next.isAlive()) {
+                try {
+                    next.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- locators --------------------------------------------------------------------------
+
+    /** A locator from the wire, in memory this clone keeps until its last apply end. */
+    private Locator inMemory(byte[] bytes) {
+        ByteBuffer memory = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        synchronized (keptMemory) {
+            keptMemory.add(memory);
+        }
+        Locator locator = Locator.empty();
+        locator.address = link.addressOf(memory);
+        locator.length = bytes.length;
+        return locator;
+    }
+
+    private byte[] bytesOf(Locator locator) {
+        ByteBuffer view = link.viewAt(locator.address, locator.length);
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
+    }
+
+    // ---- the end ---------------------------------------------------------------------------
+
+    private int report(int rc, boolean existed) {
+        CloneException error = failure.get() != null ? failure.get()
+                : MysqlError.ER_INTERNAL_ERROR.exception("clone failed with error " + rc);
+        bestEffort("raise the clone's error", () -> {
+            if (server.pendingErrorCode(thd) == 0) {
+                server.raiseError(error.code(), error.getMessage());
+            }
+        });
+        bestEffort("record the clone's failure", () -> board.end(error.code(), error.getMessage()));
+        bestEffort("log the clone's failure", () -> LOG.error("Clone from {} failed after {} bytes: error {}: {}",
+                source.address(), stats.totalBytes(), error.code(), error.getMessage(), error.getCause()));
+        if (!existed && targetPath != null) {
+            bestEffort("remove the incomplete clone", () -> removeTree(targetPath));
+        }
+        return error.code();
+    }
+
+    private static void bestEffort(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            try {
+                LOG.warn("Clone: could not {}: {}", what, t.toString());
+            } catch (Throwable ignored) {
+                // Nowhere left to say it.
+            }
+        }
+    }
+
+    private static void removeTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            LOG.info("Removed the incomplete clone at {}", root);
+        } catch (IOException e) {
+            LOG.warn("Could not remove the incomplete clone at {}: {}", root, e.toString());
+        }
+    }
+}
