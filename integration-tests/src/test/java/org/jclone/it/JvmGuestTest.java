@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jclone.it.harness.HarnessConfig;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The plugin as a guest in mysqld: it runs from its own directory on a host without a JDK (the
  * bundled runtime), leaves mysqld's file descriptor limit as mysqld set it, starts few threads,
- * and a DBA's own JVM options replace the plugin's group for the same concern.
+ * is upgraded from its release archive in a running server, and a DBA's own JVM options replace
+ * the plugin's group for the same concern.
  */
 @ExtendWith(MysqlServerExtension.class)
 class JvmGuestTest {
@@ -111,6 +116,46 @@ class JvmGuestTest {
         assertTrue(check.checked() >= 2 && check.problems().isEmpty(), check.toString());
     }
 
+    /**
+     * The documented upgrade, in one running server: UNINSTALL, unpack the release archive (its SHA-256
+     * as its .sha256 file says) over plugin_dir, INSTALL, clone. tar puts new files in place of the old
+     * (new inodes), so the runtime the running JVM has mapped is not written into.
+     */
+    @Test
+    void anUpgradeUnpacksTheReleaseArchiveBetweenUninstallAndInstallInOneServerProcess(ServerFactory servers)
+            throws Exception {
+        Path archive = releaseArchive();
+        String sums = Files.readString(archive.resolveSibling(archive.getFileName() + ".sha256"));
+        assertEquals(sums.trim(), sha256(archive) + "  " + archive.getFileName(), "the .sha256 file");
+        List<String> entries = run("tar", "-tzf", archive.toString());
+        for (String entry : List.of("mysql_clone.so", "mysql_clone.jar", "mysql_clone_jre/bin/java",
+                "mysql_clone_jre/lib/server/libjvm.so", "mysql_clone_jre/lib/server/classes.jsa")) {
+            assertTrue(entries.contains(entry), entry + " in " + entries);
+        }
+
+        MysqlServer server = servers.mysql8("upgraded").withPlugin(true).option("skip-log-bin").start();
+        server.execute("INSTALL PLUGIN clone SONAME 'mysql_clone.so'");
+        String pid = pidOf(server);
+        Path library = server.pluginDir().resolve("mysql_clone.so");
+        server.execute("UNINSTALL PLUGIN clone");
+        // Held open so that its inode cannot be reused by the file tar creates.
+        try (InputStream old = Files.newInputStream(library)) {
+            Object inodeBefore = Files.getAttribute(library, "unix:ino");
+            run("tar", "-xzf", archive.toString(), "-C", server.pluginDir().toString());
+            assertFalse(inodeBefore.equals(Files.getAttribute(library, "unix:ino")),
+                    "tar replaced mysql_clone.so by a new file");
+        }
+        server.execute("INSTALL PLUGIN clone SONAME 'mysql_clone.so'");
+
+        assertEquals("ACTIVE", server.scalar(PLUGIN_STATUS));
+        assertEquals(pid, pidOf(server), "the same server process throughout");
+        server.execute("CREATE DATABASE up", "CREATE TABLE up.t (id INT PRIMARY KEY)", "INSERT INTO up.t VALUES (1), (2)");
+        Path target = CloneOps.newTarget(server, "after-upgrade");
+        CloneOps.cloneLocal(server, target);
+        MysqlServer clone = CloneOps.startClone(servers, "upgraded-clone", target);
+        assertEquals("2", clone.scalar("SELECT COUNT(*) FROM up.t"));
+    }
+
     /** A DBA's heap and collector options leave out the plugin's whole groups for them, and the log says so. */
     @Test
     void theDbasHeapAndCollectorOptionsReplaceThePluginsGroups(ServerFactory servers) throws Exception {
@@ -130,6 +175,36 @@ class JvmGuestTest {
         assertTrue(leftOut.contains("heap size (-Xms8m -Xmx32m) for -Xmx48m")
                 && leftOut.contains("collector (-XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30) "
                         + "for -XX:+UseParallelGC"), log);
+    }
+
+    /** The release archive the build made beside plugin-dir. */
+    private static Path releaseArchive() throws IOException {
+        Path target = HarnessConfig.pluginDir().toAbsolutePath().normalize().getParent();
+        try (Stream<Path> files = Files.list(target)) {
+            List<Path> found = files
+                    .filter(f -> f.getFileName().toString().matches("mysql_clone-.*-linux-x86_64\\.tar\\.gz")).toList();
+            assertEquals(1, found.size(), "one release archive in " + target + ": " + found);
+            return found.get(0);
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Runs a command; its output lines, or an assertion failure with them. */
+    private static List<String> run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + lines);
+        return lines;
     }
 
     /** /usr/lib/jvm and the directory of the JDK running the tests, wherever it is. */
