@@ -85,6 +85,10 @@ public final class PluginEntry {
     private static void giveBackHeap() {
         try {
             System.gc();
+            Runtime runtime = Runtime.getRuntime();
+            logger().info("Clone plugin JVM heap after the clone: {} KiB in use, {} KiB committed, at most {} KiB",
+                    (runtime.totalMemory() - runtime.freeMemory()) / 1024, runtime.totalMemory() / 1024,
+                    runtime.maxMemory() / 1024);
         } catch (Throwable ignored) {
             // Best-effort: the clone's outcome is already decided.
         }

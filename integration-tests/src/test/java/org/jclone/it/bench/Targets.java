@@ -43,7 +43,56 @@ final class Targets {
         outcomes.add(bandwidth(r));
         outcomes.add(oDirectVsCp(r));
         outcomes.add(reflinkVsByteCopy(r));
+        outcomes.add(installTime(r));
+        outcomes.add(installMemory(r));
+        outcomes.add(guestGrowth(r));
+        outcomes.add(guestIdle(r));
         return outcomes;
+    }
+
+    private static Outcome installTime(RunResults r) {
+        String target = "first INSTALL PLUGIN <= 150 ms (issue 13)";
+        if (r.footprint() == null || !r.footprint().measured()) {
+            return notRun(target);
+        }
+        double ms = 1000 * medianOf(r.footprint().installs(), JvmFootprint.Install::installSeconds);
+        boolean met = ms <= 150;
+        return new Outcome(target, f("%.0f ms", ms), met, verdict(met, ms, 150, true), List.of());
+    }
+
+    private static Outcome installMemory(RunResults r) {
+        String target = "VmRSS added by the first INSTALL PLUGIN <= 48 MiB (issue 13)";
+        if (r.footprint() == null || !r.footprint().measured()) {
+            return notRun(target);
+        }
+        double mib = medianOf(r.footprint().installs(), i -> (i.rssAfter() - i.rssBefore()) / 1048576.0);
+        boolean met = mib <= 48;
+        return new Outcome(target, f("%.1f MiB", mib), met, verdict(met, mib, 48, true), List.of());
+    }
+
+    private static Outcome guestGrowth(RunResults r) {
+        String target = "VmRSS growth from the 50th to the 100th clone under load <= 32 MiB (issue 16)";
+        if (r.guest() == null) {
+            return notRun(target);
+        }
+        double growth = r.guest().growthSecondHalf();
+        boolean met = growth <= 32;
+        List<String> why = r.guest().clones() < 100
+                ? List.of(f("Only %d clones in this run: measured from clone %d to the last.", r.guest().clones(),
+                        r.guest().middle().clones()))
+                : List.of();
+        return new Outcome(target, f("%+.1f MiB", growth), met, met ? "met" : f("missed by %.1f MiB", growth - 32), why);
+    }
+
+    private static Outcome guestIdle(RunResults r) {
+        String target = "idle VmRSS a minute after the last clone within 32 MiB of before the first (issue 16)";
+        if (r.guest() == null) {
+            return notRun(target);
+        }
+        double delta = r.guest().idleWith() - r.guest().beforeFirstClone();
+        boolean met = Math.abs(delta) <= 32;
+        return new Outcome(target, f("%+.1f MiB after %d s", delta, r.guest().idleSeconds()), met,
+                met ? "met" : f("missed by %.1f MiB", Math.abs(delta) - 32), List.of());
     }
 
     private static Outcome cloneVsCp(RunResults r) {

@@ -158,6 +158,7 @@ public interface MysqlServer extends AutoCloseable {
         private boolean withPlugin;
         private Path pluginSource;
         private final Map<String, String> env = new LinkedHashMap<>();
+        private List<String> launchPrefix = List.of();
         private boolean supervised = true;
         private Duration startTimeout = Duration.ofSeconds(60);
         private Consumer<MysqlServer> onBuild = s -> { };
@@ -227,6 +228,16 @@ public interface MysqlServer extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Words before mysqld's command line, a program that ends by exec'ing the rest (so that
+         * mysqld keeps its pid): e.g. {@code unshare -m} and a shell that mounts something first.
+         * Process backend only.
+         */
+        public Builder launchPrefix(List<String> words) {
+            this.launchPrefix = List.copyOf(words);
+            return this;
+        }
+
         /** Extra environment for the mysqld process (e.g. JAVA_HOME, LD_LIBRARY_PATH). */
         public Builder env(String key, String value) {
             env.put(key, value);
@@ -272,7 +283,8 @@ public interface MysqlServer extends AutoCloseable {
                     ? JniWarnings.withCheckJni(this.options)
                     : this.options;
             return new ServerSpec(distribution, name, group, List.copyOf(options), Set.copyOf(removedOptions),
-                    dataDir, dataDirSource, withPlugin, plugins, Map.copyOf(env), supervised, startTimeout);
+                    dataDir, dataDirSource, withPlugin, plugins, Map.copyOf(env), launchPrefix, supervised,
+                    startTimeout);
         }
 
         /** Prepares the server directory (data, plugin-dir, config) without starting it. */
