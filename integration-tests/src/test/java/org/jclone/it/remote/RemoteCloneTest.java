@@ -398,6 +398,43 @@ class RemoteCloneTest {
     }
 
     @Test
+    @Order(8)
+    void killingTheRecipientConnectionStopsTheCloneAndRemovesTheTarget() throws Exception {
+        recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
+        Path target = CloneOps.newTarget(recipient, "connection-killed");
+        try {
+            Connection c = recipient.connect();
+            String id;
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+                rs.next();
+                id = rs.getString(1);
+            }
+            CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
+                try (Statement clone = c.createStatement()) {
+                    clone.execute(cloneFrom(USER, PASSWORD, donor, target));
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            awaitCopying(recipient);
+            recipient.execute("KILL CONNECTION " + id);
+            assertTrue(running.get(30, TimeUnit.SECONDS) != null, "the killed clone must fail");
+            c.close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!"Failed".equals(recipient.scalar("SELECT STATE FROM performance_schema.clone_status"))) {
+                assertTrue(System.nanoTime() < deadline, "the clone ends as Failed");
+                Thread.sleep(50);
+            }
+            assertEquals("1317", recipient.scalar("SELECT ERROR_NO FROM performance_schema.clone_status"));
+            assertFalse(Files.exists(target), "the killed clone's directory is removed");
+        } finally {
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+        }
+        awaitNoDonorSessions();
+    }
+
+    @Test
     @Order(9)
     void killingTheDonorSessionFailsTheCloneWithTheDonorsError() throws Exception {
         recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
