@@ -562,7 +562,7 @@ class RemoteCloneTest {
 
     @Test
     @Order(11)
-    void aVanishedRecipientEndsTheDonorsSessionAndANewCloneWorks(ServerFactory servers) throws Exception {
+    void aSecondRecipientIsRefusedAndAVanishedOneEndsTheDonorsSession(ServerFactory servers) throws Exception {
         MysqlServer unsupervised = servers.mysql8("unsupervised").withPlugin(true)
                 .option("plugin-load-add", "mysql_clone.so").supervised(false).start();
         donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 0");
@@ -578,6 +578,14 @@ class RemoteCloneTest {
                 }
             });
             awaitCopying(unsupervised);
+            // A second recipient while the donor serves one.
+            Path second = CloneOps.newTarget(recipient, "second-recipient");
+            SQLException busy = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, second));
+            // InnoDB on the donor refuses a second snapshot; MySQL's template adds its period to the donor's.
+            assertEquals(3862, busy.getErrorCode(), CloneOps.describe(busy));
+            assertEquals("Clone Donor Error: 3634 : Too many concurrent clone operations. Maximum allowed - 1..",
+                    busy.getMessage());
+            assertFalse(Files.exists(second));
             unsupervised.kill();
             running.get(30, TimeUnit.SECONDS);
             awaitNoDonorSessions();
