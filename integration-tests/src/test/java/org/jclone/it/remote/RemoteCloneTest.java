@@ -24,6 +24,7 @@ import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
 import org.jclone.it.support.CloneOps;
 import org.jclone.it.support.DataSets;
+import org.jclone.it.support.Tmpfs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -284,6 +285,20 @@ class RemoteCloneTest {
             assertFalse(Files.exists(target));
         } finally {
             recipient.execute("SET GLOBAL max_allowed_packet = 67108864");
+        }
+        awaitNoDonorSessions();
+    }
+
+    @Test
+    @Order(6)
+    void aTargetTooSmallIsRefusedAndLeftEmpty() throws Exception {
+        try (Tmpfs small = Tmpfs.mount("remote-too-small", 20, false)) {
+            Path target = small.path().resolve("clone");
+            SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, target));
+            assertEquals(3873, e.getErrorCode(), CloneOps.describe(e));
+            assertTrue(e.getMessage().matches("Clone estimated database size is [0-9.]+ MiB\\. "
+                    + "Available space (20\\.00|19\\.99) MiB is not enough\\."), e.getMessage());
+            assertEquals(List.of(), CloneOps.listTree(small.path()), "nothing may be left behind");
         }
         awaitNoDonorSessions();
     }
