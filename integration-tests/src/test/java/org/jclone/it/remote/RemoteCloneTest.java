@@ -24,6 +24,7 @@ import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
 import org.jclone.it.support.CloneOps;
 import org.jclone.it.support.DataSets;
+import org.jclone.it.support.Tmpfs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -284,6 +285,20 @@ class RemoteCloneTest {
             assertFalse(Files.exists(target));
         } finally {
             recipient.execute("SET GLOBAL max_allowed_packet = 67108864");
+        }
+        awaitNoDonorSessions();
+    }
+
+    @Test
+    @Order(6)
+    void aTargetTooSmallIsRefusedAndLeftEmpty() throws Exception {
+        try (Tmpfs small = Tmpfs.mount("remote-too-small", 20, false)) {
+            Path target = small.path().resolve("clone");
+            SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, target));
+            assertEquals(3873, e.getErrorCode(), CloneOps.describe(e));
+            assertTrue(e.getMessage().matches("Clone estimated database size is [0-9.]+ MiB\\. "
+                    + "Available space (20\\.00|19\\.99) MiB is not enough\\."), e.getMessage());
+            assertEquals(List.of(), CloneOps.listTree(small.path()), "nothing may be left behind");
         }
         awaitNoDonorSessions();
     }
@@ -562,7 +577,7 @@ class RemoteCloneTest {
 
     @Test
     @Order(11)
-    void aVanishedRecipientEndsTheDonorsSessionAndANewCloneWorks(ServerFactory servers) throws Exception {
+    void aSecondRecipientIsRefusedAndAVanishedOneEndsTheDonorsSession(ServerFactory servers) throws Exception {
         MysqlServer unsupervised = servers.mysql8("unsupervised").withPlugin(true)
                 .option("plugin-load-add", "mysql_clone.so").supervised(false).start();
         donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 0");
@@ -578,6 +593,14 @@ class RemoteCloneTest {
                 }
             });
             awaitCopying(unsupervised);
+            // A second recipient while the donor serves one.
+            Path second = CloneOps.newTarget(recipient, "second-recipient");
+            SQLException busy = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, second));
+            // InnoDB on the donor refuses a second snapshot; MySQL's template adds its period to the donor's.
+            assertEquals(3862, busy.getErrorCode(), CloneOps.describe(busy));
+            assertEquals("Clone Donor Error: 3634 : Too many concurrent clone operations. Maximum allowed - 1..",
+                    busy.getMessage());
+            assertFalse(Files.exists(second));
             unsupervised.kill();
             running.get(30, TimeUnit.SECONDS);
             awaitNoDonorSessions();
