@@ -38,7 +38,7 @@ class LocalDmlVariantsConformanceTest {
 
     @BeforeAll
     static void startDonor(ServerFactory servers) throws Exception {
-        donor = servers.mysql8("dml-variants").withPlugin(true).start();
+        donor = SuiteSteps.server(servers, "dml-variants").start();
         try (Connection c = donor.connect()) {
             exec(c, "INSTALL PLUGIN clone SONAME 'mysql_clone.so'", "CREATE DATABASE test");
         }
@@ -93,7 +93,7 @@ class LocalDmlVariantsConformanceTest {
             assertEquals(STATUS_COMPLETED, rows(c, STATUS));
             assertEquals(PROGRESS_COMPLETED, rows(c, PROGRESS));
         }
-        MysqlServer clone = CloneOps.startClone(servers, "compressed-clone", target);
+        MysqlServer clone = SuiteSteps.startClone(servers, "compressed-clone", target);
         try (Connection c = clone.connect()) {
             for (String t : tables) {
                 assertEquals("row_format=COMPRESSED", rows(c, "SELECT CREATE_OPTIONS FROM information_schema.TABLES"
@@ -120,7 +120,7 @@ class LocalDmlVariantsConformanceTest {
             exec(c, "SET GLOBAL clone_autotune_concurrency = ON", "SET GLOBAL clone_max_data_bandwidth = 40");
             Path target = CloneOps.newTarget(donor, "local_dml_auto_tune");
             try (DmlWorkload dml = DmlWorkload.start(donor, tables)) {
-                exec(c, CloneOps.cloneSql(target));
+                SuiteSteps.cloneCommand(c, target.toString());
             }
             assertEquals(STATUS_COMPLETED, rows(c, STATUS));
             assertEquals(PROGRESS_COMPLETED, rows(c, PROGRESS));

@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.jclone.it.support.CloneOps;
+import org.jclone.it.harness.MysqlServer;
+import org.jclone.it.harness.ServerFactory;
 
 /**
  * Steps MySQL's clone suite repeats in many files, re-created in our own code: the clone
@@ -39,10 +41,31 @@ final class SuiteSteps {
     }
 
     /** Set by {@link RemoteMode}: the suite's remote_X files run local_X's steps with remote_clone = 1. */
-    private static volatile boolean remote;
+    private static volatile RemoteMode remote;
 
-    static void useRemoteClone(boolean on) {
-        remote = on;
+    static void useRemoteClone(RemoteMode mode) {
+        remote = mode;
+    }
+
+    /** Whether a remote_X file runs (the outcome differs where the donor reports an error). */
+    static boolean remote() {
+        return remote != null;
+    }
+
+    /** A server as the running file wants it (a remote variation may add options), not started. */
+    static MysqlServer.Builder server(ServerFactory servers, String name) {
+        MysqlServer.Builder builder = servers.mysql8(name).withPlugin(true);
+        return remote == null ? builder : remote.options.apply(builder);
+    }
+
+    /** The suite's restart on a clone's directory: a server with the same options on it. */
+    static MysqlServer startClone(ServerFactory servers, String name, Path target) {
+        return server(servers, name).dataDir(target).startTimeout(Duration.ofSeconds(120)).start();
+    }
+
+    /** STATE, ERROR_NO, binlog file, GTIDs, binlog position that a server started on a clone shows. */
+    static List<List<String>> clonedStatus() {
+        return List.of(remote == null ? RemoteMode.BINLOG_NO_GTID : remote.clonedStatus);
     }
 
     /**
@@ -52,20 +75,37 @@ final class SuiteSteps {
      */
     static void cloneLocal(Connection c, Path target) throws SQLException {
         exec(c, "SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 8");
-        if (remote) {
-            String port = rows(c, "SELECT @@port").get(0).get(0);
-            exec(c, "SET GLOBAL clone_valid_donor_list = '127.0.0.1:" + port + "'",
-                    "CLONE INSTANCE FROM root@'127.0.0.1':" + port + " IDENTIFIED BY '' DATA DIRECTORY = '"
-                            + target.toString().replace("'", "''") + "'");
-        } else {
-            exec(c, CloneOps.cloneSql(target));
+        cloneCommand(c, target.toString());
+    }
+
+    /** The clone command alone (CLONE LOCAL, or in remote mode the donor list and CLONE INSTANCE FROM). */
+    static void cloneCommand(Connection c, String target) throws SQLException {
+        exec(c, cloneSql(c, target));
+    }
+
+    private static String cloneSql(Connection c, String target) throws SQLException {
+        String dir = "DATA DIRECTORY = '" + target.replace("'", "''") + "'";
+        if (remote == null) {
+            return "CLONE LOCAL " + dir;
         }
+        String port = rows(c, "SELECT @@port").get(0).get(0);
+        exec(c, "SET GLOBAL clone_valid_donor_list = '127.0.0.1:" + port + "'");
+        if (remote.certificates) {
+            // As the suite shows them before setting them; a restarted server has them empty again.
+            assertEquals(table("clone_ssl_ca\t", "clone_ssl_cert\t", "clone_ssl_key\t"),
+                    rows(c, "SHOW VARIABLES LIKE '%clone_ssl%'"));
+            Path data = Path.of(rows(c, "SELECT @@datadir").get(0).get(0));
+            exec(c, "SET GLOBAL clone_ssl_ca = '" + data.resolve("ca.pem") + "'",
+                    "SET GLOBAL clone_ssl_cert = '" + data.resolve("client-cert.pem") + "'",
+                    "SET GLOBAL clone_ssl_key = '" + data.resolve("client-key.pem") + "'");
+        }
+        return "CLONE INSTANCE FROM root@'127.0.0.1':" + port + " IDENTIFIED BY '' " + dir + remote.require;
     }
 
     /** The suite's clone command expected to fail with {@code code} and exactly {@code message}. */
     static void cloneLocalFails(Connection c, String target, int code, String message) throws SQLException {
         exec(c, "SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 8");
-        fails(c, "CLONE LOCAL DATA DIRECTORY = '" + target + "'", code, message);
+        fails(c, cloneSql(c, target), code, message);
     }
 
     static void fails(Connection c, String sql, int code, String message) {
