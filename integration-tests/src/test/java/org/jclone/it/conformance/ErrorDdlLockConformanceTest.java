@@ -63,7 +63,7 @@ class ErrorDdlLockConformanceTest {
 
     @Test
     @Order(1)
-    @DisplayName("error_ddl_lock: 2A, clone while ALTER TABLE ADD COLUMN [COPY] is in progress fails with 1205")
+    @DisplayName("error_ddl_lock: 2A, clone while ALTER TABLE ADD COLUMN [COPY] is in progress fails on the lock wait timeout (1205; remote: 3862 with it)")
     void cloneWhileAlterCopy() throws Exception {
         cloneWhileDdlInProgress("ALTER TABLE test.t1 ADD COLUMN col2 int, ALGORITHM=COPY");
         assertEquals(table("10\tNULL", "20\tNULL", "30\tNULL"), server.query("SELECT * FROM test.t1 ORDER BY col1")
@@ -73,7 +73,7 @@ class ErrorDdlLockConformanceTest {
 
     @Test
     @Order(2)
-    @DisplayName("error_ddl_lock: 2C, clone while ALTER TABLE ADD COLUMN [INPLACE] is in progress fails with 1205")
+    @DisplayName("error_ddl_lock: 2C, clone while ALTER TABLE ADD COLUMN [INPLACE] is in progress fails on the lock wait timeout (1205; remote: 3862 with it)")
     void cloneWhileAlterInplace() throws Exception {
         cloneWhileDdlInProgress("ALTER TABLE test.t1 ADD COLUMN col3 int, ALGORITHM=INPLACE");
         server.execute("UPDATE test.t1 SET col3 = col2 + 1000");
@@ -83,7 +83,7 @@ class ErrorDdlLockConformanceTest {
 
     @Test
     @Order(3)
-    @DisplayName("error_ddl_lock: 3A, clone while ALTER TABLE ADD INDEX [COPY] is in progress fails with 1205")
+    @DisplayName("error_ddl_lock: 3A, clone while ALTER TABLE ADD INDEX [COPY] is in progress fails on the lock wait timeout (1205; remote: 3862 with it)")
     void cloneWhileAddIndex() throws Exception {
         cloneWhileDdlInProgress("ALTER TABLE test.t1 ADD INDEX col2_idx(col2), ALGORITHM=COPY");
         assertEquals(table("col2_idx"), server.query("SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS"
@@ -135,8 +135,14 @@ class ErrorDdlLockConformanceTest {
             });
             awaitMetadataLockWait(c, ddl);
             Path target = CloneOps.newTarget(server, "error_ddl_lock");
-            cloneLocalFails(c, target.toString(), 1205, TIMEOUT);
-            assertEquals(table("1\tFailed\t1205"), rows(c, STATUS));
+            if (SuiteSteps.remote()) {
+                // remote_error_ddl_lock: the donor's timeout, passed on as a donor error.
+                cloneLocalFails(c, target.toString(), 3862, "Clone Donor Error: 1205 : " + TIMEOUT + ".");
+                assertEquals(table("1\tFailed\t3862"), rows(c, STATUS));
+            } else {
+                cloneLocalFails(c, target.toString(), 1205, TIMEOUT);
+                assertEquals(table("1\tFailed\t1205"), rows(c, STATUS));
+            }
             assertEquals(FAILED_WAITING_FOR_LOCK, rows(c, PROGRESS));
             exec(holder, "COMMIT");
             waiting.get(60, TimeUnit.SECONDS);

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ErrorFeaturesConformanceTest {
 
-    private static MysqlServer server;
+    static MysqlServer server;
     private static Path outsideDir;
 
     @BeforeAll

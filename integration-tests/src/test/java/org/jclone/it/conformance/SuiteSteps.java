@@ -99,7 +99,7 @@ final class SuiteSteps {
                     "SET GLOBAL clone_ssl_cert = '" + data.resolve("client-cert.pem") + "'",
                     "SET GLOBAL clone_ssl_key = '" + data.resolve("client-key.pem") + "'");
         }
-        return "CLONE INSTANCE FROM root@'127.0.0.1':" + port + " IDENTIFIED BY '' " + dir + remote.require;
+        return "CLONE INSTANCE FROM root@127.0.0.1:" + port + " IDENTIFIED BY '' " + dir + remote.require;
     }
 
     /** The suite's clone command expected to fail with {@code code} and exactly {@code message}. */
