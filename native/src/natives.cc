@@ -112,6 +112,12 @@ void server_finish_session(JNIEnv *, jclass, jlong thd) {
   mysql_clone_finish_statement(as_thd(thd));
 }
 
+void server_start_donor_statement(JNIEnv *, jclass, jlong thd) {
+  THD *session = as_thd(thd);
+  // The donor's master session shows as statement/clone/server (called on its own thread).
+  mysql_clone_start_statement(session, 0, psi_server_statement_key());
+}
+
 jboolean server_acquire_backup_lock(JNIEnv *, jclass, jlong thd, jlong timeout_seconds) {
   int failed = mysql_acquire_backup_lock(as_thd(thd), BACKUP_LOCK_SERVICE_DEFAULT,
                                          static_cast<unsigned long>(timeout_seconds));
@@ -288,6 +294,7 @@ const JNINativeMethod server_methods[] = {
     NATIVE("startSession", "()J", server_start_session),
     NATIVE("startClientSession", "()J", server_start_client_session),
     NATIVE("finishSession", "(J)V", server_finish_session),
+    NATIVE("startDonorStatement", "(J)V", server_start_donor_statement),
     NATIVE("acquireBackupLock", "(JJ)Z", server_acquire_backup_lock),
     NATIVE("releaseBackupLock", "(J)V", server_release_backup_lock),
     NATIVE("threadId", "(J)J", server_thread_id),

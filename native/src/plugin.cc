@@ -131,8 +131,8 @@ int clone_remote_client(THD *thd, const char *host, unsigned int port, const cha
 }
 
 int clone_remote_server(THD *thd, ServerSocket) {
-  // The donor's session shows as statement/clone/server.
-  mysql_clone_start_statement(thd, 0, jclone::psi_server_statement_key());
+  // Only the session that begins the clone becomes statement/clone/server, once its INIT
+  // arrives (DonorSession, through ServerSessions.startDonorStatement), as with MySQL's donor.
   return jclone::java_clone_serve(thd);
 }
 

@@ -94,6 +94,11 @@ final class NativeServices {
         }
 
         @Override
+        public void startDonorStatement(long thd) {
+            ServerNatives.startDonorStatement(thd);
+        }
+
+        @Override
         public boolean acquireBackupLock(long thd, long timeoutSeconds) {
             return ServerNatives.acquireBackupLock(thd, timeoutSeconds);
         }

@@ -29,6 +29,8 @@ final class ServerNatives {
 
     static native void finishSession(long thd);
 
+    static native void startDonorStatement(long thd);
+
     static native boolean acquireBackupLock(long thd, long timeoutSeconds);
 
     static native void releaseBackupLock(long thd);

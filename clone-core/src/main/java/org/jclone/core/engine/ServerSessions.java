@@ -12,6 +12,14 @@ public interface ServerSessions {
 
     void finishSession(long thd);
 
+    /**
+     * Marks the donor session {@code thd} as statement/clone/server. MySQL's donor does so for
+     * the session that began the clone (INIT or REINIT) only: its workers and the ACK
+     * connection run no clone statement.
+     */
+    default void startDonorStatement(long thd) {
+    }
+
     boolean killed(long thd);
 
     /** True if the backup lock was taken within {@code timeoutSeconds}. */

@@ -153,6 +153,9 @@ public final class DonorSession implements CloneCallbacks {
         if (request.locators().size() != 1 || request.locators().get(0).engineType() != EngineLocator.INNODB) {
             return protocolError("Wrong Clone RPC: only InnoDB's locator is known");
         }
+        if (master) {
+            server.startDonorStatement(thd);
+        }
         if (master && request.backupLock()) {
             if (!server.acquireBackupLock(thd, request.ddlTimeoutSeconds())) {
                 return pendingOr(MysqlError.ER_LOCK_WAIT_TIMEOUT.code(), MysqlError.ER_LOCK_WAIT_TIMEOUT.message());

@@ -70,6 +70,7 @@ class DonorSessionTest {
         assertEquals(List.of(new EngineLocator(12, new byte[] {1, 2})), locators.locators());
         assertEquals(List.of("begin 0", "copy", "end 0"), innodb.calls);
         assertEquals(List.of("lock 300", "unlock"), server.locks);
+        assertEquals(List.of(THD), server.donorStatements, "the session that begins the clone is statement/clone/server");
     }
 
     @Test
@@ -142,6 +143,7 @@ class DonorSessionTest {
         assertEquals(1158, serve());
         assertEquals(List.of("begin 2", "end 0"), innodb.calls);
         assertTrue(server.locks.isEmpty(), "a worker never takes the backup lock");
+        assertTrue(server.donorStatements.isEmpty(), "a worker runs no statement/clone/server, as with MySQL's donor");
         assertFalse(link.sentTypes().contains("CONFIG"), "a worker gets only the locators");
     }
 
@@ -342,6 +344,7 @@ class DonorSessionTest {
 
     private static final class Sessions implements ServerSessions {
         final List<String> locks = new ArrayList<>();
+        final List<Long> donorStatements = new ArrayList<>();
         boolean killed;
         int code;
         String message;
@@ -358,6 +361,11 @@ class DonorSessionTest {
         @Override
         public boolean killed(long thd) {
             return killed;
+        }
+
+        @Override
+        public void startDonorStatement(long thd) {
+            donorStatements.add(thd);
         }
 
         @Override
