@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.ServerFactory;
+import org.jclone.it.support.BackgroundClone;
 
 /**
  * Steps MySQL's clone suite repeats in many files, re-created in our own code: the clone
@@ -81,6 +82,17 @@ final class SuiteSteps {
     /** The clone command alone (CLONE LOCAL, or in remote mode the donor list and CLONE INSTANCE FROM). */
     static void cloneCommand(Connection c, String target) throws SQLException {
         exec(c, cloneSql(c, target));
+    }
+
+    /**
+     * The suite's clone command sent from a connection of its own ({@code clone_command_send.inc}),
+     * running while the caller watches; the fixed concurrency and donor list are set first.
+     */
+    static BackgroundClone cloneInBackground(MysqlServer server, Path target) throws SQLException {
+        try (Connection c = server.connect()) {
+            exec(c, "SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 8");
+            return BackgroundClone.startStatement(server, target, "root", "", cloneSql(c, target.toString()));
+        }
     }
 
     private static String cloneSql(Connection c, String target) throws SQLException {

@@ -20,6 +20,7 @@ import org.jclone.it.harness.MysqlServer;
 public final class BackgroundClone implements AutoCloseable {
 
     private final Path target;
+    private final String sql;
     private final Connection connection;
     private final long connectionId;
     private final CompletableFuture<SQLException> outcome = new CompletableFuture<>();
@@ -27,8 +28,10 @@ public final class BackgroundClone implements AutoCloseable {
     private volatile long startedNanos;
     private volatile long endedNanos;
 
-    private BackgroundClone(MysqlServer donor, Path target, String user, String password) throws SQLException {
+    private BackgroundClone(MysqlServer donor, Path target, String user, String password, String sql)
+            throws SQLException {
         this.target = target;
+        this.sql = sql;
         this.connection = donor.connect(user, password);
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
             rs.next();
@@ -44,7 +47,13 @@ public final class BackgroundClone implements AutoCloseable {
 
     public static BackgroundClone start(MysqlServer donor, Path target, String user, String password)
             throws SQLException {
-        BackgroundClone clone = new BackgroundClone(donor, target, user, password);
+        return startStatement(donor, target, user, password, CloneOps.cloneSql(target));
+    }
+
+    /** Runs another clone statement into {@code target} (e.g. CLONE INSTANCE FROM) the same way. */
+    public static BackgroundClone startStatement(MysqlServer server, Path target, String user, String password,
+            String sql) throws SQLException {
+        BackgroundClone clone = new BackgroundClone(server, target, user, password, sql);
         clone.startedNanos = System.nanoTime();
         clone.thread.start();
         return clone;
@@ -52,7 +61,7 @@ public final class BackgroundClone implements AutoCloseable {
 
     private void run() {
         try (Statement s = connection.createStatement()) {
-            s.execute(CloneOps.cloneSql(target));
+            s.execute(sql);
             endedNanos = System.nanoTime();
             outcome.complete(null);
         } catch (SQLException e) {
