@@ -34,7 +34,7 @@ class RemoteBasicConformanceTest {
     private static final int ER_SCHEMA_READ_ONLY = 3989;
     private static final String READ_ONLY = "Schema 'schema_read_only' is in read only mode.";
 
-    private static MysqlServer server;
+    static MysqlServer server;
     private static MysqlServer clone;
     private static List<List<String>> statusAfterClone;
     private static List<List<String>> progressAfterClone;
@@ -53,7 +53,7 @@ class RemoteBasicConformanceTest {
 
     @BeforeAll
     static void cloneTheSuitesTables(ServerFactory servers) throws Exception {
-        server = servers.mysql8("remote-basic").withPlugin(true).option("plugin-load-add", "mysql_clone.so").start();
+        server = SuiteSteps.server(servers, "remote-basic").option("plugin-load-add", "mysql_clone.so").start();
         try (Connection c = server.connect()) {
             exec(c, "CREATE DATABASE test", "USE test",
                     "CREATE TABLE t1(col1 INT PRIMARY KEY, col2 char(64), FULLTEXT KEY fts_index(col2))",
