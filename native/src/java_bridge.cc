@@ -148,6 +148,7 @@ jclass core_class(JNIEnv *env, const char *name) {
 bool java_start(void *plugin, const std::string &plugin_dir, std::string *error) {
   the_plugin = plugin;
   JvmSettings settings;
+  settings.bundled_home = plugin_dir + "/mysql_clone_jre";
   if (const char *home = java_home_setting(); home != nullptr) settings.java_home = home;
   std::string class_path;
   if (const char *path = java_class_path_setting(); path != nullptr && *path != '\0') {

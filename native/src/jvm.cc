@@ -11,6 +11,7 @@
 #include <sstream>
 #include <vector>
 
+#include "guest_options.h"
 #include "java_bridge.h"
 #include "jvm_probe.h"
 
@@ -44,10 +45,12 @@ std::string find_libjvm(const std::string &home) {
   return "";
 }
 
-std::vector<std::string> candidate_homes(const std::string &configured) {
+std::vector<std::string> candidate_homes(const JvmSettings &settings) {
   // An explicit setting is the DBA's choice: never fall back from it.
-  if (!configured.empty()) return {configured};
+  if (!settings.java_home.empty()) return {settings.java_home};
   std::vector<std::string> homes;
+  // The runtime built with the plugin: the one it was tested with, on hosts without a JDK.
+  if (!settings.bundled_home.empty()) homes.push_back(settings.bundled_home);
   if (const char *env = std::getenv("JAVA_HOME"); env != nullptr && *env != '\0') {
     homes.emplace_back(env);
   }
@@ -110,6 +113,28 @@ void log_environment_options() {
   }
 }
 
+std::string join(const std::vector<std::string> &options) {
+  std::string joined;
+  for (const auto &option : options) joined += (joined.empty() ? "" : " ") + option;
+  return joined;
+}
+
+std::string join(const std::vector<const char *> &options) {
+  return join(std::vector<std::string>(options.begin(), options.end()));
+}
+
+// The first option of the DBA's (clone_java_options, JAVA_TOOL_OPTIONS, _JAVA_OPTIONS)
+// that touches the group's concern, or nullptr.
+const std::string *dba_option_for(const GuestOptionGroup &group,
+                                  const std::vector<std::string> &dba_options) {
+  for (const auto &option : dba_options) {
+    for (const char *prefix : group.replaced_by) {
+      if (option.rfind(prefix, 0) == 0) return &option;
+    }
+  }
+  return nullptr;
+}
+
 JavaVM *existing_vm(void *libjvm) {
   auto get_created = reinterpret_cast<GetCreatedJavaVms>(dlsym(libjvm, "JNI_GetCreatedJavaVMs"));
   if (get_created == nullptr) return nullptr;
@@ -145,7 +170,7 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
     *resolved_home = loaded_home;
     return vm;
   }
-  for (const auto &home : candidate_homes(settings.java_home)) {
+  for (const auto &home : candidate_homes(settings)) {
     libjvm_path = find_libjvm(home);
     if (!libjvm_path.empty()) {
       *resolved_home = home;
@@ -159,6 +184,12 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
     return nullptr;
   }
 
+  std::vector<std::string> foreign = split_options(settings.options);
+  for (const char *name : {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"}) {
+    if (const char *value = std::getenv(name); value != nullptr) {
+      for (auto &option : split_options(value)) foreign.push_back(option);
+    }
+  }
   std::vector<std::string> options = {
       // The core is loaded per INSTALL by its own class loader (java_bridge.cc), so a
       // jar missing at one INSTALL is not remembered by the JVM's class loader.
@@ -166,20 +197,23 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
       // Paths reach Java as bytes; under a C/POSIX locale only this keeps them exact.
       "--add-opens=java.base/sun.nio.fs=ALL-UNNAMED",
       "-Xrs",                          // SIGTERM, SIGHUP, SIGQUIT stay mysqld's
-      "-Xmx256m",                      // bounded heap; data never lands on it
       "-Xss2m",                        // InnoDB's clone code runs on Java worker threads
       "-XX:-UsePerfData",              // no hsperfdata file in /tmp
       "-XX:+DisableAttachMechanism",   // no attach socket in /tmp
       "-XX:ErrorFile=./mysql_clone_jvm_error_%p.log",  // cwd is the data directory
       "-Djava.awt.headless=true",
   };
-  std::vector<std::string> foreign = split_options(settings.options);
-  for (auto &option : foreign) options.push_back(option);
-  for (const char *name : {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"}) {
-    if (const char *value = std::getenv(name); value != nullptr) {
-      for (auto &option : split_options(value)) foreign.push_back(option);
+  std::string left_out;
+  for (const auto &group : guest_option_groups()) {
+    const std::string *replacing = dba_option_for(group, foreign);
+    if (replacing == nullptr) {
+      for (const char *option : group.options) options.emplace_back(option);
+    } else {
+      left_out += std::string(left_out.empty() ? "" : "; ") + group.concern + " (" +
+                  join(group.options) + ") for " + *replacing;
     }
   }
+  for (auto &option : split_options(settings.options)) options.push_back(option);
 
   // HotSpot exits the process on options it cannot honour: try them elsewhere first.
   if (!probe_jvm_options(*resolved_home, options, foreign, error)) return nullptr;
@@ -196,10 +230,13 @@ JavaVM *jvm_acquire(const JvmSettings &settings, std::string *resolved_home,
     return nullptr;
   }
   log_environment_options();
-  std::string applied;
-  for (const auto &option : options) applied += (applied.empty() ? "" : " ") + option;
+  if (!left_out.empty()) {
+    log_line(MY_INFORMATION_LEVEL,
+             "Clone plugin leaves out its own JVM options where the DBA's replace them: " +
+                 left_out);
+  }
   log_line(MY_INFORMATION_LEVEL,
-           "Clone plugin starts the JVM of " + *resolved_home + " with: " + applied);
+           "Clone plugin starts the JVM of " + *resolved_home + " with: " + join(options));
 
   std::vector<JavaVMOption> jvm_options(options.size());
   for (size_t i = 0; i < options.size(); ++i) {

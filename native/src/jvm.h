@@ -11,6 +11,7 @@ namespace jclone {
 struct JvmSettings {
   std::string java_home;   // empty: look in the environment and well-known places
   std::string options;     // extra options, space separated
+  std::string bundled_home;  // the runtime shipped in plugin_dir, tried after java_home
 };
 
 // Starts the JVM, or finds the one an earlier INSTALL of this plugin started. Options

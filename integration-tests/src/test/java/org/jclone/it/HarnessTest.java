@@ -53,20 +53,6 @@ class HarnessTest {
     }
 
     @Test
-    void actsAsSupervisorWhenMysqldAsksForARestart(ServerFactory servers) throws Exception {
-        MysqlServer server = servers.mysql8("supervised").start();
-        String uuid = server.scalar("SELECT @@server_uuid");
-        int port = server.port();
-
-        server.execute("RESTART"); // mysqld exits with code 16, as after a remote clone
-        server.awaitRestart(Duration.ofSeconds(60));
-
-        assertEquals(1, server.restartCount());
-        assertEquals(port, server.port());
-        assertEquals(uuid, server.scalar("SELECT @@server_uuid"));
-    }
-
-    @Test
     void copiesOfTheTemplateGetTheirOwnServerUuid(ServerFactory servers) throws Exception {
         MysqlServer a = servers.mysql8("a").start();
         MysqlServer b = servers.mysql8("b").start();

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  *                         unlimited clone under load reached in the first repetition
  * @param bufferPool       innodb_buffer_pool_size of the donor while measuring
  * @param rebuild          build the data set even if a cached one of this size exists
- * @param phases           which parts to run: mover, footprint, copy, donor, filesystems
+ * @param phases           which parts to run: mover, footprint, copy, donor, filesystems, guest
+ * @param guestClones      clones in a row of the guest part (mysqld's memory over many clones)
+ * @param guestIdleSeconds how long after the last clone the guest part reads the idle memory
  * @param workDir          cached data sets, copies, the native helper, raw results
  * @param docsDir          where benchmarks.md and the PNG plots are written
  */
@@ -40,10 +42,15 @@ public record BenchmarkSettings(
         String bufferPool,
         boolean rebuild,
         Set<String> phases,
+        int guestClones,
+        int guestIdleSeconds,
         Path workDir,
         Path docsDir) {
 
-    public static final Set<String> ALL_PHASES = Set.of("mover", "footprint", "copy", "donor", "filesystems");
+    public static final Set<String> ALL_PHASES = Set.of("mover", "footprint", "copy", "donor", "filesystems",
+            "guest");
+    /** The parts that measure on the cached data set (the others make their own servers). */
+    public static final Set<String> DATA_SET_PHASES = Set.of("mover", "copy", "donor", "filesystems");
 
     public enum CacheMode { AUTO, COLD, WARM }
 
@@ -72,17 +79,25 @@ public record BenchmarkSettings(
                 text("bufferPool", "1G"),
                 Boolean.parseBoolean(text("rebuild", "false")),
                 phases,
+                Integer.parseInt(text("guestClones", "100")),
+                Integer.parseInt(text("guestIdleSeconds", "60")),
                 Path.of(text("workDir", "target/bench")).toAbsolutePath().normalize(),
                 Path.of(text("docsDir", "../docs")).toAbsolutePath().normalize());
-        if (s.sizeGiB <= 0 || s.tables < 1 || s.repetitions < 1 || s.workloadThreads < 1 || s.baselineSeconds < 1) {
+        if (s.sizeGiB <= 0 || s.tables < 1 || s.repetitions < 1 || s.workloadThreads < 1 || s.baselineSeconds < 1
+                || s.guestClones < 1 || s.guestIdleSeconds < 0) {
             throw new IllegalArgumentException("bench.sizeGiB, tables, repetitions, workloadThreads and "
-                    + "baselineSeconds must be positive: " + s);
+                    + "baselineSeconds, guestClones must be positive: " + s);
         }
         return s;
     }
 
     public long sizeBytes() {
         return (long) (sizeGiB * (1L << 30));
+    }
+
+    /** Whether a part that needs the cached data set runs. */
+    public boolean needsDataSet() {
+        return phases.stream().anyMatch(DATA_SET_PHASES::contains);
     }
 
     public boolean runs(String phase) {

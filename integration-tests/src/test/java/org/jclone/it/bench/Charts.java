@@ -26,6 +26,7 @@ final class Charts {
 
     static final String THROUGHPUT_PNG = "benchmark-throughput.png";
     static final String DONOR_PNG = "benchmark-donor.png";
+    static final String GUEST_PNG = "benchmark-guest.png";
 
     private static final Color MEDIAN = new Color(0x1f77b4);
     private static final Color BEST = new Color(0xaec7e8);
@@ -135,6 +136,31 @@ final class Charts {
             case CLONE_LIMITED -> new Color(0xd62728);
             case WRITEBACK -> new Color(0x999999);
         };
+    }
+
+    /** mysqld's VmRSS over the run with clones and the run without, against time since the load started. */
+    static Path guest(GuestMemory.Results guest, String title, Path docsDir) {
+        XYChart chart = new XYChartBuilder().width(1100).height(520).title(title)
+                .xAxisTitle("minutes since the load started").yAxisTitle("mysqld VmRSS, MiB").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        XYSeries with = chart.addSeries("with a clone after another (a point every "
+                        + GuestMemory.sampleEvery(guest.clones()) + " clones)", minutes(guest.withClones()),
+                guest.withClones().stream().mapToDouble(GuestMemory.Sample::rssMiB).toArray());
+        with.setLineColor(MEDIAN);
+        with.setMarkerColor(MEDIAN);
+        with.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries without = chart.addSeries("the same load without clones", minutes(guest.withoutClones()),
+                guest.withoutClones().stream().mapToDouble(GuestMemory.Sample::rssMiB).toArray());
+        without.setLineColor(WORKLOAD);
+        without.setMarkerColor(WORKLOAD);
+        without.setMarker(SeriesMarkers.DIAMOND);
+        return save(chart, docsDir.resolve(GUEST_PNG));
+    }
+
+    private static double[] minutes(List<GuestMemory.Sample> samples) {
+        return samples.stream().mapToDouble(s -> s.atSeconds() / 60).toArray();
     }
 
     /** "16, auto (default)", "2, fixed". */

@@ -50,59 +50,77 @@ public final class CloneBenchmark {
         Path copiesDir = settings.workDir().resolve("copies");
         FileTrees.deleteTree(copiesDir); // left by an interrupted run
 
-        DataSet dataSet = DataSet.ensure(settings).workingCopy(settings.workDir().resolve("donor-data"));
-
-        MoverVsNative.Results mover = null;
-        if (settings.runs("mover")) {
-            BenchLog.info("part 2: the Java mover against the native loop");
-            mover = MoverVsNative.run(dataSet, cache, settings);
+        // The guest part makes its own donors; it runs first, on a machine not yet busy with the rest.
+        GuestMemory.Results guest = null;
+        if (settings.runs("guest")) {
+            BenchLog.info("part 6: mysqld's memory over %d clones under load", settings.guestClones());
+            guest = GuestMemory.run(settings);
         }
 
+        DataSet dataSet = null;
+        MoverVsNative.Results mover = null;
         JvmFootprint footprint = new JvmFootprint();
         Map<CopyConfig, List<CopyMeasurement>> copies = null;
         DonorImpact.Results donorResults = null;
         FileSystemCases.Results fileSystems = null;
-        String version;
-        long dataDirBytes;
-        long tableBytes;
+        String version = null;
+        long dataDirBytes = 0;
+        long tableBytes = 0;
         List<String> donorOptions = Donor.options(settings);
-        try {
-            try (Donor donor = Donor.start(dataSet, settings)) {
-                version = donor.server().scalar("SELECT VERSION()");
-                if (settings.runs("footprint")) {
+        if (!settings.needsDataSet()) {
+            if (settings.runs("footprint")) {
+                // No data set needed: fresh servers on the template data directory.
+                try (Donor donor = Donor.startFresh("bench-footprint", settings)) {
+                    version = donor.server().scalar("SELECT VERSION()");
                     BenchLog.info("part 4: the embedded JVM's start time and memory");
                     footprint.measure(donor, settings.repetitions());
-                } else {
-                    donor.ensurePlugin();
                 }
-                dataDirBytes = CloneOps.treeBytes(donor.server().dataDir());
-                tableBytes = dataSet.tableBytes();
-                Copier copier = new Copier(donor, copiesDir);
-                copier.removeAll();
-                try {
-                    if (settings.runs("copy")) {
-                        BenchLog.info("part 1: CLONE LOCAL against cp -r");
-                        copies = CloneVsCopy.run(donor, copier, cache, settings, footprint);
+            }
+        } else {
+            dataSet = DataSet.ensure(settings).workingCopy(settings.workDir().resolve("donor-data"));
+            if (settings.runs("mover")) {
+                BenchLog.info("part 2: the Java mover against the native loop");
+                mover = MoverVsNative.run(dataSet, cache, settings);
+            }
+            try {
+                try (Donor donor = Donor.start(dataSet, settings)) {
+                    version = donor.server().scalar("SELECT VERSION()");
+                    if (settings.runs("footprint")) {
+                        BenchLog.info("part 4: the embedded JVM's start time and memory");
+                        footprint.measure(donor, settings.repetitions());
+                    } else {
+                        donor.ensurePlugin();
                     }
-                    if (settings.runs("donor")) {
-                        BenchLog.info("part 3: the donor under load while it is cloned");
-                        donorResults = DonorImpact.run(donor, copier, dataSet, settings);
-                    }
-                } finally {
+                    footprint.beforeClones(donor);
+                    dataDirBytes = CloneOps.treeBytes(donor.server().dataDir());
+                    tableBytes = dataSet.tableBytes();
+                    Copier copier = new Copier(donor, copiesDir);
                     copier.removeAll();
+                    try {
+                        if (settings.runs("copy")) {
+                            BenchLog.info("part 1: CLONE LOCAL against cp -r");
+                            copies = CloneVsCopy.run(donor, copier, cache, settings, footprint);
+                        }
+                        if (settings.runs("donor")) {
+                            BenchLog.info("part 3: the donor under load while it is cloned");
+                            donorResults = DonorImpact.run(donor, copier, dataSet, settings);
+                        }
+                    } finally {
+                        copier.removeAll();
+                    }
                 }
+                if (settings.runs("filesystems")) {
+                    // On the working copy (O_DIRECT) and a copy of it on XFS, the measured donor stopped.
+                    fileSystems = FileSystemCases.run(dataSet.dataDir(), cache, settings);
+                }
+            } finally {
+                FileTrees.deleteTree(dataSet.dataDir()); // the working copy; the cached original stays
             }
-            if (settings.runs("filesystems")) {
-                // On the working copy (O_DIRECT) and a copy of it on XFS, the measured donor stopped.
-                fileSystems = FileSystemCases.run(dataSet.dataDir(), cache, settings);
-            }
-        } finally {
-            FileTrees.deleteTree(dataSet.dataDir()); // the working copy; the cached original stays
         }
 
         RunResults results = new RunResults(settings, machine, ProcFs.loadAverage(), cache, dataSet, dataDirBytes,
                 tableBytes, version, donorOptions, copies, mover, donorResults, settings.runs("footprint") ? footprint : null,
-                fileSystems, started, (System.nanoTime() - t0) / 1e9);
+                fileSystems, guest, started, (System.nanoTime() - t0) / 1e9);
         List<Targets.Outcome> outcomes = Targets.evaluate(results);
         Files.createDirectories(settings.docsDir());
         if (copies != null) {
@@ -112,6 +130,10 @@ public final class CloneBenchmark {
         if (donorResults != null) {
             Charts.donor(donorResults, f("Donor OLTP workload (%d threads) during clones: %s data set",
                     settings.workloadThreads(), settings.sizeLabel()), settings.docsDir());
+        }
+        if (guest != null) {
+            Charts.guest(guest, f("mysqld VmRSS over %d local clones under load, and the same load without clones",
+                    guest.clones()), settings.docsDir());
         }
         Path report = Report.write(results, outcomes, copies != null, donorResults != null);
         Path raw = RawFigures.write(results, settings.workDir().resolve("last-run.txt"));

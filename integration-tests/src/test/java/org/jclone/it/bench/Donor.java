@@ -49,6 +49,26 @@ final class Donor implements AutoCloseable {
         return new Donor(builder.start());
     }
 
+    /** A donor on a fresh copy of the template data directory (no data set). */
+    static Donor startFresh(String name, BenchmarkSettings settings) {
+        MysqlServer.Builder builder = MysqlServer.builder(MysqlDistribution.mysql8()).name(name)
+                .group("benchmark").withPlugin(true).startTimeout(Duration.ofMinutes(5));
+        for (String option : options(settings)) {
+            int eq = option.indexOf('=');
+            builder = eq < 0 ? builder.option(option) : builder.option(option.substring(0, eq), option.substring(eq + 1));
+        }
+        return new Donor(builder.start());
+    }
+
+    /** Threads of mysqld now (entries of /proc/[pid]/task). */
+    long threads() {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            return tasks.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     MysqlServer server() {
         return server;
     }

@@ -15,8 +15,10 @@ final class JvmFootprint {
      * @param installSeconds wall time of INSTALL PLUGIN clone in a fresh mysqld
      * @param rssBefore      VmRSS of mysqld before it, bytes
      * @param rssAfter       VmRSS right after it
+     * @param threadsBefore  mysqld's threads before it
+     * @param threadsAfter   and right after it
      */
-    record Install(double installSeconds, long rssBefore, long rssAfter) {
+    record Install(double installSeconds, long rssBefore, long rssAfter, long threadsBefore, long threadsAfter) {
     }
 
     private final List<Install> installs = new ArrayList<>();
@@ -34,15 +36,21 @@ final class JvmFootprint {
             }
             Thread.sleep(2000); // let start-up work settle before reading the resident size
             long before = donor.residentBytes();
+            long threadsBefore = donor.threads();
             double seconds = donor.installPlugin();
             long after = donor.residentBytes();
-            installs.add(new Install(seconds, before, after));
-            BenchLog.info("INSTALL PLUGIN in a fresh mysqld: %.3f s, VmRSS %,d -> %,d KiB", seconds, before / 1024,
-                    after / 1024);
+            long threadsAfter = donor.threads();
+            installs.add(new Install(seconds, before, after, threadsBefore, threadsAfter));
+            BenchLog.info("INSTALL PLUGIN in a fresh mysqld: %.3f s, VmRSS %,d -> %,d KiB, threads %d -> %d", seconds,
+                    before / 1024, after / 1024, threadsBefore, threadsAfter);
         }
         donor.uninstallPluginIfActive();
         reinstallSeconds = donor.installPlugin();
         BenchLog.info("re-INSTALL PLUGIN (JVM already running): %.3f s", reinstallSeconds);
+    }
+
+    /** Called before the first clone, the plugin active. */
+    void beforeClones(Donor donor) {
         rssBeforeFirstClone = donor.residentBytes();
     }
 

@@ -37,6 +37,12 @@ final class RawFigures {
             out.append(f("reinstall %.3f rssBeforeFirstClone=%d rssAfterFirstClone=%d%n", r.footprint().reinstallSeconds(),
                     r.footprint().rssBeforeFirstClone(), r.footprint().rssAfterFirstClone()));
         }
+        if (r.guest() != null) {
+            r.guest().withClones().forEach(g -> out.append("guest with ").append(g).append('\n'));
+            r.guest().withoutClones().forEach(g -> out.append("guest without ").append(g).append('\n'));
+            out.append(f("guest idle with=%.1f without=%.1f clones=%s%n", r.guest().idleWith(), r.guest().idleWithout(),
+                    r.guest().cloneSeconds()));
+        }
         if (r.fileSystems() != null) {
             FileSystemCases.Results fs = r.fileSystems();
             fs.oDirect().clones().forEach(m -> out.append("odirect clone ").append(m).append('\n'));

@@ -26,6 +26,7 @@ record RunResults(
         DonorImpact.Results donor,
         JvmFootprint footprint,
         FileSystemCases.Results fileSystems,
+        GuestMemory.Results guest,
         Instant started,
         double runSeconds) {
 }

@@ -24,6 +24,15 @@ public final class FileTrees {
 
     /** Copies {@code source} into {@code target} (created), keeping permissions, times and symlinks. */
     public static void copyTree(Path source, Path target) {
+        copyTree(source, target, null);
+    }
+
+    /**
+     * As {@link #copyTree(Path, Path)}, but regular files under {@code linkedSubtree} (relative to
+     * the source; null for none) are hard links to the source's where the file system allows:
+     * read-only trees too large to copy for every server (the plugin's bundled Java runtime).
+     */
+    public static void copyTree(Path source, Path target, Path linkedSubtree) {
         try {
             Files.createDirectories(target);
             try (Stream<Path> walk = Files.walk(source)) {
@@ -31,7 +40,8 @@ public final class FileTrees {
                     Path to = target.resolve(source.relativize(from).toString());
                     if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createDirectories(to);
-                    } else {
+                    } else if (!(linkedSubtree != null && source.relativize(from).startsWith(linkedSubtree)
+                            && linked(from, to))) {
                         Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES,
                                 StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
                     }
@@ -48,6 +58,20 @@ public final class FileTrees {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("copying " + source + " to " + target, e);
+        }
+    }
+
+    /** True if {@code to} is now a hard link to the regular file {@code from}. */
+    private static boolean linked(Path from, Path to) {
+        if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            Files.deleteIfExists(to);
+            Files.createLink(to, from);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // another file system: copy instead
         }
     }
 

@@ -35,7 +35,7 @@ final class JniWarnings {
             if (!added && (key.equals(OPTION) || key.equals(LOOSE_OPTION))) {
                 String value = option.value() == null || option.value().isBlank()
                         ? CHECK_JNI
-                        : option.value() + " " + CHECK_JNI;
+                        : CHECK_JNI + " " + option.value(); // first: a test may look at its own options last
                 result.add(new ServerSpec.Option(option.key(), value));
                 added = true;
             } else {

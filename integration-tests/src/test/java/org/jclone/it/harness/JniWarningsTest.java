@@ -40,9 +40,9 @@ class JniWarningsTest {
 
     @Test
     void theTestsOwnJavaOptionsAreExtendedUnderTheirOwnKey() {
-        assertEquals(List.of(new ServerSpec.Option("clone_java_options", "-Dx=1 -Xcheck:jni")),
+        assertEquals(List.of(new ServerSpec.Option("clone_java_options", "-Xcheck:jni -Dx=1")),
                 JniWarnings.withCheckJni(List.of(new ServerSpec.Option("clone_java_options", "-Dx=1"))));
-        assertEquals(List.of(new ServerSpec.Option("loose-clone-java-options", "-Xmx1q -Xcheck:jni")),
+        assertEquals(List.of(new ServerSpec.Option("loose-clone-java-options", "-Xcheck:jni -Xmx1q")),
                 JniWarnings.withCheckJni(List.of(new ServerSpec.Option("loose-clone-java-options", "-Xmx1q"))));
     }
 }

@@ -58,7 +58,7 @@ public interface MysqlServer extends AutoCloseable {
     /**
      * Waits for a restart mysqld asked for itself (exit code 16 after RESTART or after
      * CLONE INSTANCE into its own data directory), then until it accepts connections again.
-     * Only supervised servers (the default) are restarted; see {@link Builder#supervised}.
+     * Only supervised servers (the default) are restarted; see {@link Builder#supervised(boolean)}.
      */
     void awaitRestart(Duration timeout);
 
@@ -158,6 +158,7 @@ public interface MysqlServer extends AutoCloseable {
         private boolean withPlugin;
         private Path pluginSource;
         private final Map<String, String> env = new LinkedHashMap<>();
+        private List<String> launchPrefix = List.of();
         private boolean supervised = true;
         private Duration startTimeout = Duration.ofSeconds(60);
         private Consumer<MysqlServer> onBuild = s -> { };
@@ -227,6 +228,16 @@ public interface MysqlServer extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Words before mysqld's command line, a program that ends by exec'ing the rest (so that
+         * mysqld keeps its pid): e.g. {@code unshare -m} and a shell that mounts something first.
+         * Process backend only.
+         */
+        public Builder launchPrefix(List<String> words) {
+            this.launchPrefix = List.copyOf(words);
+            return this;
+        }
+
         /** Extra environment for the mysqld process (e.g. JAVA_HOME, LD_LIBRARY_PATH). */
         public Builder env(String key, String value) {
             env.put(key, value);
@@ -234,13 +245,20 @@ public interface MysqlServer extends AutoCloseable {
         }
 
         /**
-         * Whether the harness acts as mysqld's supervisor (default true, like systemd): mysqld
-         * then may RESTART itself (exit code 16), which a remote clone into the live data
-         * directory does, and the harness starts it again on the same port.
+         * Whether the harness acts as mysqld's supervisor (default true, like systemd): the test
+         * JVM's pid goes into MYSQLD_PARENT_PID, so mysqld may RESTART itself (exit code 16), which
+         * a remote clone into the live data directory does, and the harness starts it again with
+         * the same my.cnf (data dir, port). Unsupervised, RESTART fails with error 3707 and a
+         * replacing clone shuts the server down.
          */
         public Builder supervised(boolean supervised) {
             this.supervised = supervised;
             return this;
+        }
+
+        /** {@code supervised(true)}: says so explicitly in a test that relies on self-restarts. */
+        public Builder supervised() {
+            return supervised(true);
         }
 
         public Builder startTimeout(Duration timeout) {
@@ -265,7 +283,8 @@ public interface MysqlServer extends AutoCloseable {
                     ? JniWarnings.withCheckJni(this.options)
                     : this.options;
             return new ServerSpec(distribution, name, group, List.copyOf(options), Set.copyOf(removedOptions),
-                    dataDir, dataDirSource, withPlugin, plugins, Map.copyOf(env), supervised, startTimeout);
+                    dataDir, dataDirSource, withPlugin, plugins, Map.copyOf(env), launchPrefix, supervised,
+                    startTimeout);
         }
 
         /** Prepares the server directory (data, plugin-dir, config) without starting it. */

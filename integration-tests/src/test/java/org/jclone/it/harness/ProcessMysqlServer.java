@@ -11,7 +11,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,9 +33,16 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
     private final Path outputFile;
     private final int port;
 
+    /**
+     * One mysqld process; {@code exitHandled} completes once the supervisor has looked at its exit
+     * (and relaunched it if it asked), so a caller that saw it exit also sees the decision.
+     */
+    private record Run(Process process, CompletableFuture<Void> exitHandled) { }
+
     // Guards process replacement: start/stop from the test thread vs. the restart monitor.
     private final ReentrantLock lifecycle = new ReentrantLock();
-    private volatile Process process;
+    private volatile Run run;
+    private volatile RuntimeException relaunchFailure;
     private volatile boolean stopping;
     private volatile boolean expectingFailure;
     private volatile int restartCount;
@@ -53,7 +63,8 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
             Files.createDirectories(serverDir.resolve("tmp"));
             Files.createDirectories(pluginDir);
             if (spec.withPlugin()) {
-                FileTrees.copyTree(spec.pluginSource(), pluginDir);
+                // The bundled runtime (~66 MB) is only read: linked, not copied, for each server.
+                FileTrees.copyTree(spec.pluginSource(), pluginDir, Path.of("mysql_clone_jre"));
             }
             // 8.0 loads this component at startup from plugin-dir.
             for (Path bundled : spec.distribution().bundledPlugins()) {
@@ -143,6 +154,7 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
             stopping = false;
             expectingFailure = expectFailure;
             acknowledgedRestarts = restartCount;
+            relaunchFailure = null;
             return launch();
         } finally {
             lifecycle.unlock();
@@ -159,6 +171,7 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
             command.addAll(0, List.of("/bin/sh", "-c",
                     "ulimit -v " + Long.parseLong(addressSpaceLimit) + " && exec \"$0\" \"$@\""));
         }
+        command.addAll(0, spec.launchPrefix());
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(serverDir.toFile())
                 .redirectErrorStream(true)
@@ -166,7 +179,8 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
         pb.environment().putAll(spec.env());
         pb.environment().remove(MysqlServer.ADDRESS_SPACE_LIMIT_KIB);
         if (spec.supervised()) {
-            // mysqld only honours RESTART when this names its parent process.
+            // 8.0.31's is_mysqld_managed(): strtol(getenv("MYSQLD_PARENT_PID")) == getppid().
+            // The JVM is the direct parent (also through the ulimit shell, which execs mysqld).
             pb.environment().put("MYSQLD_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
         } else {
             pb.environment().remove("MYSQLD_PARENT_PID");
@@ -175,26 +189,40 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
             errorLogOffset = Files.exists(errorLog) ? Files.size(errorLog) : 0;
             Process p = pb.start();
             LiveProcesses.add(p);
-            process = p;
-            p.onExit().thenAccept(this::onExit);
+            CompletableFuture<Void> handled = new CompletableFuture<>();
+            run = new Run(p, handled);
+            p.onExit().whenComplete((exited, error) -> {
+                try {
+                    onExit(exited);
+                } finally {
+                    handled.complete(null);
+                }
+            });
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + spec.distribution().mysqld(), e);
         }
     }
 
-    /** The supervisor part: restart mysqld when it exits asking for it. */
+    /**
+     * The supervisor part, as mysqld_safe and systemd do it: start mysqld again with the same
+     * my.cnf (data dir, port, options) when it exits with code 16, and only then. A stop() or
+     * kill() from the harness, a SHUTDOWN (exit 0) or a crash is never restarted.
+     */
     private void onExit(Process exited) {
         lifecycle.lock();
         try {
-            if (exited != process || stopping || expectingFailure || !spec.supervised()
-                    || exited.exitValue() != RESTART_EXIT_CODE) {
+            Run current = run;
+            if (exited == null || current == null || exited != current.process() || stopping || expectingFailure
+                    || !spec.supervised() || exited.exitValue() != RESTART_EXIT_CODE) {
                 return;
             }
             restartCount++;
+            HarnessLog.info("%s exited with code %d (restart request); starting it again (restart %d)",
+                    name(), RESTART_EXIT_CODE, restartCount);
             launch();
         } catch (RuntimeException e) {
-            e.printStackTrace(); // nowhere to throw to; awaitReady will report the dead server
+            relaunchFailure = e; // nowhere to throw to here; awaitReady/awaitRestart report it
         } finally {
             lifecycle.unlock();
         }
@@ -205,9 +233,10 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
         long deadline = System.nanoTime() + timeout.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
-            Process p = process;
-            if (p == null) {
-                throw new IllegalStateException(name() + " was never started");
+            Process p = currentProcess();
+            if (relaunchFailure != null) {
+                throw new IllegalStateException(name() + " asked for a restart but could not be started again",
+                        relaunchFailure);
             }
             if (!p.isAlive()) {
                 boolean restartPending = spec.supervised() && !stopping && !expectingFailure
@@ -234,8 +263,8 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
     public void awaitRestart(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (restartCount <= acknowledgedRestarts) {
-            Process p = process;
-            if (p != null && !p.isAlive() && p.exitValue() != RESTART_EXIT_CODE) {
+            Process p = currentProcess();
+            if (!p.isAlive() && p.exitValue() != RESTART_EXIT_CODE) {
                 throw new IllegalStateException(name() + " exited with code " + p.exitValue()
                         + " instead of restarting; " + logTails());
             }
@@ -251,33 +280,53 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
 
     @Override
     public int awaitExit(Duration timeout) {
-        Process p = process;
-        if (p == null) {
+        Run r = run;
+        if (r == null) {
             throw new IllegalStateException(name() + " was never started");
         }
         try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!r.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError(name() + " still running after " + timeout);
             }
+            awaitExitHandled(r);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return p.exitValue();
+        return r.process().exitValue();
+    }
+
+    /** The exit handler runs on another thread; once it is done, isRunning() tells its decision. */
+    private static void awaitExitHandled(Run r) throws InterruptedException {
+        try {
+            r.exitHandled().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("supervisor did not handle the exit of pid " + r.process().pid(), e);
+        }
+    }
+
+    private Process currentProcess() {
+        Run r = run;
+        if (r == null) {
+            throw new IllegalStateException(name() + " was never started");
+        }
+        return r.process();
     }
 
     @Override
     public void stop() {
-        Process p = markStopping();
-        if (p == null || !p.isAlive()) {
+        Run r = markStopping();
+        if (r == null) {
             return;
         }
-        p.destroy(); // SIGTERM: mysqld shuts down cleanly
+        Process p = r.process();
+        p.destroy(); // SIGTERM: mysqld shuts down cleanly (exit 0, never taken for a restart request)
         try {
             if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 System.err.println("[jclone-it] " + name() + " ignored SIGTERM for " + STOP_TIMEOUT + ", killing it");
                 p.destroyForcibly().waitFor();
             }
+            awaitExitHandled(r);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -286,22 +335,24 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
 
     @Override
     public void kill() {
-        Process p = markStopping();
-        if (p == null) {
+        Run r = markStopping();
+        if (r == null) {
             return;
         }
         try {
-            p.destroyForcibly().waitFor();
+            r.process().destroyForcibly().waitFor();
+            awaitExitHandled(r);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private Process markStopping() {
+    /** From here on no supervisor restart; returns the run to end (a relaunched one included). */
+    private Run markStopping() {
         lifecycle.lock();
         try {
-            stopping = true; // no supervisor restart from here on
-            return process;
+            stopping = true;
+            return run;
         } finally {
             lifecycle.unlock();
         }
@@ -315,8 +366,8 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
 
     @Override
     public boolean isRunning() {
-        Process p = process;
-        return p != null && p.isAlive();
+        Run r = run;
+        return r != null && r.process().isAlive();
     }
 
     @Override

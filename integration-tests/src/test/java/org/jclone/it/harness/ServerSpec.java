@@ -16,6 +16,8 @@ import java.util.Set;
  * @param dataDir        existing data directory to run on in place, or null
  * @param dataDirSource  directory to copy as the data directory, or null for the template
  * @param pluginSource   built plugin directory to copy when {@code withPlugin}
+ * @param launchPrefix   words run before mysqld's command, which they must exec (e.g. {@code unshare
+ *                       -m sh -c '... && exec "$0" "$@"'}); process backend only
  */
 public record ServerSpec(
         MysqlDistribution distribution,
@@ -28,6 +30,7 @@ public record ServerSpec(
         boolean withPlugin,
         Path pluginSource,
         Map<String, String> env,
+        List<String> launchPrefix,
         boolean supervised,
         Duration startTimeout) {
 
