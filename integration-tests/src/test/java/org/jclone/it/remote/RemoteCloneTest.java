@@ -406,7 +406,8 @@ class RemoteCloneTest {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e != null, "the killed clone must fail");
             assertEquals(1317, e.getErrorCode(), CloneOps.describe(e));
-            assertTrue(millis < 2000, "KILL took " + millis + " ms");
+            // How long the KILL took is reported, not asserted (timings belong to the benchmark).
+            System.out.printf("[RemoteCloneTest] KILL QUERY of the recipient's statement: failed %d ms later%n", millis);
             assertFalse(Files.exists(target), "the killed clone's directory is removed");
         } finally {
             recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
@@ -438,13 +439,16 @@ class RemoteCloneTest {
             recipient.execute("KILL CONNECTION " + id);
             assertTrue(running.get(30, TimeUnit.SECONDS) != null, "the killed clone must fail");
             c.close();
+            // Nobody waits for the statement now: poll until it has ended and cleaned up.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"Failed".equals(recipient.scalar("SELECT STATE FROM performance_schema.clone_status"))) {
-                assertTrue(System.nanoTime() < deadline, "the clone ends as Failed");
+            while (!"Failed".equals(recipient.scalar("SELECT STATE FROM performance_schema.clone_status"))
+                    || Files.exists(target)) {
+                assertTrue(System.nanoTime() < deadline, "the clone ends as Failed and its directory is removed: "
+                        + recipient.scalar("SELECT STATE FROM performance_schema.clone_status") + ", "
+                        + Files.exists(target));
                 Thread.sleep(50);
             }
             assertEquals("1317", recipient.scalar("SELECT ERROR_NO FROM performance_schema.clone_status"));
-            assertFalse(Files.exists(target), "the killed clone's directory is removed");
         } finally {
             recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
         }
