@@ -412,6 +412,9 @@ public final class RemoteClone {
 
     /** ACK on the auxiliary connection: a state change acknowledged, or a local error told. */
     synchronized int sendAck(int error, ByteBuffer descriptor) {
+        // A KILL that broke a read is told as what it is: on a network error the donor's InnoDB
+        // would keep its snapshot for clone_donor_timeout_after_network_failure, waiting for a resume.
+        int told = error != 0 && server.killed(thd) ? MysqlError.ER_QUERY_INTERRUPTED.code() : error;
         Locator shared = sharedLocator;
         if (auxConnection == 0 || shared == null) {
             return error;
@@ -420,7 +423,7 @@ public final class RemoteClone {
         if (descriptor != null) {
             descriptor.duplicate().get(bytes);
         }
-        AckRequest ack = new AckRequest(error, new EngineLocator(EngineLocator.INNODB, bytesOf(shared)), bytes);
+        AckRequest ack = new AckRequest(told, new EngineLocator(EngineLocator.INNODB, bytesOf(shared)), bytes);
         int rc = auxCommand(Command.ACK, WireFormat.encodeAck(ack));
         return error != 0 ? error : rc;
     }
