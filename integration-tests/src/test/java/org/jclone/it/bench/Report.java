@@ -101,7 +101,9 @@ final class Report {
         line("    bash scripts/benchmark.sh --size-gib 0.5 --repetitions 1    # a quick check that it works");
         line();
         line("It builds the plugin, builds (or reuses) the data set, measures, and writes this page with "
-                + "`docs/" + Charts.THROUGHPUT_PNG + "` and `docs/" + Charts.DONOR_PNG + "`. Any `-Dbench.NAME=VALUE` "
+                + "`docs/" + Charts.THROUGHPUT_PNG + "`, `docs/" + Charts.DONOR_PNG + "` and `docs/" + Charts.GUEST_PNG
+                + "` (the plots of the parts run). The footprint and guest parts need no data set: with "
+                + "`-Dbench.phases=footprint,guest` none is built. Any `-Dbench.NAME=VALUE` "
                 + "after the options goes to Maven; the names:");
         line();
         line("| setting | default | this run |");
