@@ -46,4 +46,14 @@ class BenchmarkArithmeticTest {
         assertEquals(150, RemoteCases.limitFor(300, 40L << 30));
         assertEquals(1, RemoteCases.limitFor(300, 1L << 20));
     }
+
+    @Test
+    void readsTheRecipientsTaskCount() {
+        String log = """
+                2026-12-02T01:30:42.228092Z 49 [Note] [MY-013458] [InnoDB] Clone Apply State Change : Number of tasks = 1
+                2026-12-02T01:30:54.440452Z 49 [Note] [MY-013458] [InnoDB] Clone Apply State Change : Number of tasks = 2
+                """;
+        assertEquals(2, RemoteCases.maxApplyTasks(log));
+        assertEquals(0, RemoteCases.maxApplyTasks("Clone State Change : Number of tasks = 3"));
+    }
 }

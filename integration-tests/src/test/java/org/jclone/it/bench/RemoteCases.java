@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jclone.it.support.CloneOps;
 
 /**
@@ -22,6 +24,7 @@ final class RemoteCases {
     private static final String PASSWORD = "bench-clone-secret";
     /** A limited clone's FILE COPY stage should last at least this long (issue 10 asks 10 s or more). */
     static final double MIN_LIMITED_SECONDS = 12;
+    private static final Pattern APPLY_TASKS = Pattern.compile("Clone Apply State Change : Number of tasks = (\\d+)");
 
     enum Kind {
         LOCAL("CLONE LOCAL of the donor"),
@@ -60,9 +63,10 @@ final class RemoteCases {
      * @param dataBytes     SUM(DATA) of clone_progress on the server that ran the statement
      * @param networkBytes  SUM(NETWORK) there (0 for a local clone)
      * @param limitMiB      the bandwidth limit in force, 0 for none
+     * @param tasks         most concurrent tasks InnoDB logged on the side that applied the data
      */
     record Measurement(Kind kind, int rep, CopyMeasurement copy, long dataBytes, long networkBytes, Stage fileCopy,
-                       double donorCpuSeconds, double recipientCpuSeconds, int limitMiB) {
+                       double donorCpuSeconds, double recipientCpuSeconds, int limitMiB, int tasks) {
         /** The rate the limit is about: the network's for clone_max_network_bandwidth, else the data's. */
         double limitedRate() {
             return kind == Kind.NETWORK_LIMITED ? fileCopy.networkMiBPerSecond() : fileCopy.dataMiBPerSecond();
@@ -158,7 +162,7 @@ final class RemoteCases {
             double recipientCpu0 = recipient.cpuSeconds();
             CopyMeasurement copy = copier.clone(target); // checks the bytes, reads the donor's log
             m = new Measurement(kind, rep, copy, progressSum(donor, "DATA"), 0, fileCopyStage(donor),
-                    copy.cpuSeconds(), recipient.cpuSeconds() - recipientCpu0, 0);
+                    copy.cpuSeconds(), recipient.cpuSeconds() - recipientCpu0, 0, copy.log().tasks());
         } else {
             m = remote(kind, rep, target, limitMiB, expected);
         }
@@ -198,13 +202,24 @@ final class RemoteCases {
             throw new IllegalStateException(String.format("the remote clone in %s holds %,d bytes, less than the %,d "
                     + "bytes of the donor's tablespaces: it is incomplete", target, bytes, expected));
         }
-        CloneLog log = CloneLog.parse(recipient.errorLogFrom(logOffset));
+        String logText = recipient.errorLogFrom(logOffset);
+        CloneLog log = CloneLog.parse(logText);
         if (log.bytes() < 0) {
             BenchLog.info("WARNING: no \"Clone ends\" note in the recipient's error log for %s", target);
         }
         CopyMeasurement copy = new CopyMeasurement(seconds, sync, bytes, donorCpu + recipientCpu, log);
         return new Measurement(kind, rep, copy, progressSum(recipient, "DATA"), progressSum(recipient, "NETWORK"),
-                fileCopyStage(recipient), donorCpu, recipientCpu, limitMiB);
+                fileCopyStage(recipient), donorCpu, recipientCpu, limitMiB, maxApplyTasks(logText));
+    }
+
+    /** The recipient's InnoDB logs "Clone Apply State Change : Number of tasks = N" (the donor's lacks "Apply"). */
+    static int maxApplyTasks(String logText) {
+        int max = 0;
+        Matcher m = APPLY_TASKS.matcher(logText);
+        while (m.find()) {
+            max = Math.max(max, Integer.parseInt(m.group(1)));
+        }
+        return max;
     }
 
     /** Every benchmark table arrived: its .ibd file is in the copy. */
