@@ -64,12 +64,19 @@ final class RemoteCases {
      * @param networkBytes  SUM(NETWORK) there (0 for a local clone)
      * @param limitMiB      the bandwidth limit in force, 0 for none
      * @param tasks         most concurrent tasks InnoDB logged on the side that applied the data
+     * @param machineBusy   share of the machine's CPU time busy (anyone's) during the clone, 0..1
      */
     record Measurement(Kind kind, int rep, CopyMeasurement copy, long dataBytes, long networkBytes, Stage fileCopy,
-                       double donorCpuSeconds, double recipientCpuSeconds, int limitMiB, int tasks) {
+                       double donorCpuSeconds, double recipientCpuSeconds, int limitMiB, int tasks,
+                       double machineBusy) {
         /** The rate the limit is about: the network's for clone_max_network_bandwidth, else the data's. */
         double limitedRate() {
             return kind == Kind.NETWORK_LIMITED ? fileCopy.networkMiBPerSecond() : fileCopy.dataMiBPerSecond();
+        }
+
+        Measurement withMachineBusy(double busy) {
+            return new Measurement(kind, rep, copy, dataBytes, networkBytes, fileCopy, donorCpuSeconds,
+                    recipientCpuSeconds, limitMiB, tasks, busy);
         }
     }
 
@@ -158,21 +165,23 @@ final class RemoteCases {
         DiskSpace.require(target.getParent(), (long) (expected * 1.3) + (1L << 30), "a clone of the data set");
         cache.prepare(settings.workDir(), List.of(donor.server().dataDir()));
         Measurement m;
+        ProcFs.CpuTicks ticks = ProcFs.CpuTicks.now();
         if (kind == Kind.LOCAL) {
             double recipientCpu0 = recipient.cpuSeconds();
             CopyMeasurement copy = copier.clone(target); // checks the bytes, reads the donor's log
             m = new Measurement(kind, rep, copy, progressSum(donor, "DATA"), 0, fileCopyStage(donor),
-                    copy.cpuSeconds(), recipient.cpuSeconds() - recipientCpu0, 0, copy.log().tasks());
+                    copy.cpuSeconds(), recipient.cpuSeconds() - recipientCpu0, 0, copy.log().tasks(), 0);
         } else {
             m = remote(kind, rep, target, limitMiB, expected);
         }
+        m = m.withMachineBusy(ProcFs.CpuTicks.now().busyShareSince(ticks));
         checkTables(target);
         copier.remove(target);
         BenchLog.info("rep %d, %-40s %6.2f s + sync %5.2f s, %,8.1f MiB -> %6.1f MiB/s; network %,.1f MiB; "
-                        + "FILE COPY %.2f s at %.1f MiB/s data, %.1f MiB/s network%s", rep, kind.label, m.copy().seconds(),
+                        + "FILE COPY %.2f s at %.1f MiB/s data, %.1f MiB/s network; machine CPU %.0f%% busy%s", rep, kind.label, m.copy().seconds(),
                 m.copy().syncSeconds(), m.copy().bytes() / 1048576.0, m.copy().durableMibPerSecond(),
                 m.networkBytes() / 1048576.0, m.fileCopy().seconds(), m.fileCopy().dataMiBPerSecond(),
-                m.fileCopy().networkMiBPerSecond(), limitMiB > 0 ? " (limit " + limitMiB + " MiB/s)" : "");
+                m.fileCopy().networkMiBPerSecond(), 100 * m.machineBusy(), limitMiB > 0 ? " (limit " + limitMiB + " MiB/s)" : "");
         return m;
     }
 
@@ -209,7 +218,7 @@ final class RemoteCases {
         }
         CopyMeasurement copy = new CopyMeasurement(seconds, sync, bytes, donorCpu + recipientCpu, log);
         return new Measurement(kind, rep, copy, progressSum(recipient, "DATA"), progressSum(recipient, "NETWORK"),
-                fileCopyStage(recipient), donorCpu, recipientCpu, limitMiB, maxApplyTasks(logText));
+                fileCopyStage(recipient), donorCpu, recipientCpu, limitMiB, maxApplyTasks(logText), 0);
     }
 
     /** The recipient's InnoDB logs "Clone Apply State Change : Number of tasks = N" (the donor's lacks "Apply"). */

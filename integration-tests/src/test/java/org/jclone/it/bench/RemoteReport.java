@@ -45,8 +45,8 @@ final class RemoteReport {
         double localDurable = medianOf(local, m -> m.copy().durableSeconds());
         line("| clone | returned, min / median s | on disk, min / median s | MiB copied | MiB/s until on disk, "
                 + "median (best) | time / local time, median | MiB on the wire (clone_progress NETWORK), median | "
-                + "CPU s donor + recipient, median | tasks, max |");
-        line("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "CPU s donor + recipient, median | tasks, max | machine CPU busy, median |");
+        line("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (RemoteCases.Kind kind : RemoteCases.Kind.values()) {
             List<RemoteCases.Measurement> runs = x.of(kind);
             if (runs.isEmpty()) {
@@ -63,14 +63,17 @@ final class RemoteReport {
                     kind.remote() ? f("%,.1f", medianOf(runs, m -> m.networkBytes() / MIB)) : "-",
                     f("%.1f + %.1f", medianOf(runs, RemoteCases.Measurement::donorCpuSeconds),
                             medianOf(runs, RemoteCases.Measurement::recipientCpuSeconds)),
-                    Integer.toString(runs.stream().mapToInt(RemoteCases.Measurement::tasks).max().orElse(0)));
+                    Integer.toString(runs.stream().mapToInt(RemoteCases.Measurement::tasks).max().orElse(0)),
+                    f("%.0f%%", 100 * medianOf(runs, RemoteCases.Measurement::machineBusy)));
         }
         line();
         line("\"returned\": the statement's wall time; \"on disk\": plus a `sync -f` of the file system after it. MiB "
                 + "copied: the files in the copy. On the wire: the bytes the recipient's server reports reading "
                 + "from its connections for the clone (the length `mysql_clone_get_response` returns), compressed on "
                 + "the compression row. Tasks: the most concurrent clone tasks InnoDB logged in any repetition (the "
-                + "recipient's for a remote clone; autotune adds them while throughput rises).");
+                + "recipient's for a remote clone; autotune adds them while throughput rises). Machine CPU busy: "
+                + "the share of all cores' time not idle during the clone, whoever used it (/proc/stat); near 100% "
+                + "the clone competed for the CPU.");
         line();
         line("The FILE COPY stage (the recipient's `clone_progress` row; the donor's for the local clone), medians:");
         line();

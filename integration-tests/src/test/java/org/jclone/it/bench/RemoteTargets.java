@@ -53,8 +53,16 @@ final class RemoteTargets {
             }
             double unlimited = medianOf(r.remote().of(RemoteCases.Kind.REMOTE), m -> kind == RemoteCases.Kind.NETWORK_LIMITED
                     ? m.fileCopy().networkMiBPerSecond() : m.fileCopy().dataMiBPerSecond());
+            double busy = medianOf(runs, RemoteCases.Measurement::machineBusy);
+            double mysqldCpu = medianOf(runs, m -> m.donorCpuSeconds() + m.recipientCpuSeconds());
             if (deviation > 0) {
                 why.add(f("Limit: the throttle. It let %.1f%% more through than asked.", 100 * deviation));
+            } else if (busy >= 0.9) {
+                why.add(f("Limit: CPU. The machine's %d cores were %.0f%% busy during the limited clone, while donor "
+                        + "and recipient together used %.1f CPU s in %.1f s: other work took the CPU the clone's tasks "
+                        + "needed to keep up with the limit (unlimited, the stage had reached %.1f MiB/s earlier in "
+                        + "the run). Rerun on a quiet machine to judge the throttle.", r.machine().cores(), 100 * busy,
+                        mysqldCpu, medianOf(runs, m -> m.copy().seconds()), unlimited));
             } else if (unlimited < limit * (1 + Targets.BANDWIDTH_TOLERANCE)) {
                 why.add(f("Limit: the machine, not the throttle. Unlimited, the stage ran at %.1f MiB/s (median), too "
                         + "close to %d MiB/s for the limit to bind.", unlimited, limit));
