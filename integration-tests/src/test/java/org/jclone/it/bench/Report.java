@@ -49,9 +49,10 @@ final class Report {
                 .format(r.started().atOffset(ZoneOffset.UTC)), r.runSeconds() / 60));
         line();
         if (!s.isRecordRun()) {
-            line(f("> **Not the benchmark of record.** This run used a %s data set, %d repetition(s) and the parts %s; "
+            line(f("> **Not the benchmark of record.** This run used %s, %d repetition(s) and the parts %s; "
                     + "the targets are stated for 4 GiB with 3 repetitions and every part. Its figures show that the "
-                    + "benchmark works, not how fast the plugin is.", s.sizeLabel(), s.repetitions(),
+                    + "benchmark works, not how fast the plugin is.",
+                    s.needsDataSet() ? "a " + s.sizeLabel() + " data set" : "no data set", s.repetitions(),
                     String.join(", ", s.phases().stream().sorted().toList())));
             line();
         }
