@@ -1,5 +1,7 @@
 #include "remote_natives.h"
 
+#include <dlfcn.h>
+
 #include <cstring>
 #include <new>
 #include <string>
@@ -289,6 +291,15 @@ jboolean remote_plugin_installed(JNIEnv *env, jclass, jlong thd, jstring name) {
   return JNI_TRUE;
 }
 
+// As MySQL's recipient judges a donor plugin it lacks: can this server load its library?
+jboolean remote_library_loadable(JNIEnv *env, jclass, jbyteArray path) {
+  std::string file = bytes_of(env, path);
+  void *handle = dlopen(file.c_str(), RTLD_NOW);
+  if (handle == nullptr) return JNI_FALSE;
+  dlclose(handle);
+  return JNI_TRUE;
+}
+
 // ---- InnoDB driven by descriptors from the network -------------------------------
 
 // Applies one descriptor: InnoDB pulls the data through the handler's apply callbacks.
@@ -375,6 +386,7 @@ const JNINativeMethod remote_methods[] = {
            remote_validate_configs),
     NATIVE("plugins", "(J)[Ljava/lang/String;", remote_plugins),
     NATIVE("pluginInstalled", "(JLjava/lang/String;)Z", remote_plugin_installed),
+    NATIVE("libraryLoadable", "([B)Z", remote_library_loadable),
     NATIVE("apply",
            "(JJJIILorg/jclone/core/engine/CloneCallbacks;Ljava/nio/ByteBuffer;III)I",
            remote_apply),

@@ -112,6 +112,11 @@ final class NativeCloneLink implements CloneLink {
     }
 
     @Override
+    public boolean libraryLoadable(String path) {
+        return RemoteNatives.libraryLoadable(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
     public int apply(long hton, long thd, long locator, int locatorLength, int task, CloneCallbacks handler,
                      ByteBuffer descriptor, int locatorIndex, int bufferSize) {
         ByteBuffer direct = direct(descriptor);

@@ -39,6 +39,8 @@ final class RemoteNatives {
 
     static native boolean pluginInstalled(long thd, String name);
 
+    static native boolean libraryLoadable(byte[] path);
+
     static native int apply(long hton, long thd, long locator, int locatorLength, int task, CloneCallbacks handler,
                             ByteBuffer descriptor, int descriptorLength, int locatorIndex, int bufferSize);
 

@@ -60,6 +60,11 @@ public interface CloneLink {
 
     boolean pluginInstalled(long thd, String name);
 
+    /** True if this server could load the shared library at {@code path} (dlopen, as MySQL's recipient tries). */
+    default boolean libraryLoadable(String path) {
+        return false;
+    }
+
     int apply(long hton, long thd, long locator, int locatorLength, int task, CloneCallbacks handler,
               ByteBuffer descriptor, int locatorIndex, int bufferSize);
 

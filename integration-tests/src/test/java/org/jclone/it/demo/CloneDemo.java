@@ -14,7 +14,9 @@ import org.jclone.it.harness.MysqlServer;
 /**
  * The main job: starts MySQL 8.0.31 with this plugin, loads sample data, runs
  * CLONE LOCAL DATA DIRECTORY, starts a second server on the clone, compares
- * every table and prints a report. Exits non-zero if anything differs.
+ * every table; then CLONE INSTANCE FROM the donor replaces a third server's data
+ * (restarted by this program as its supervisor) and compares again. Prints a
+ * report; exits non-zero if anything differs.
  */
 public final class CloneDemo {
     private static final String SCHEMA = "shop";
@@ -51,12 +53,39 @@ public final class CloneDemo {
                     .withPlugin(true).dataDir(target).start()) {
                 same = compare(donor, clone);
             }
+            same &= remoteClone(mysql, donor);
             System.out.println("plugin log lines of the donor:");
             donor.errorLogText().lines().filter(line -> line.contains("Plugin clone reported"))
                     .forEach(line -> System.out.println("  " + line));
         }
         System.out.println(same ? "RESULT: clone matches the donor" : "RESULT: clone DIFFERS from the donor");
         System.exit(same ? 0 : 1);
+    }
+
+    /**
+     * CLONE INSTANCE FROM the donor into a second server, replacing its data: the server exits
+     * with code 16 and this program, its supervisor, starts it again on the donor's data.
+     */
+    private static boolean remoteClone(MysqlDistribution mysql, MysqlServer donor) throws SQLException {
+        donor.execute("CREATE USER 'demo_clone'@'%' IDENTIFIED BY 'demo-pass'",
+                "GRANT BACKUP_ADMIN ON *.* TO 'demo_clone'@'%'");
+        try (MysqlServer recipient = MysqlServer.builder(mysql).name("demo-recipient").group("CloneDemo")
+                .withPlugin(true).option("plugin-load-add", "mysql_clone.so").start()) {
+            recipient.execute("SET GLOBAL clone_valid_donor_list = '" + donor.peerAddress() + "'");
+            long start = System.nanoTime();
+            recipient.execute("CLONE INSTANCE FROM 'demo_clone'@'" + donor.peerHost() + "':" + donor.peerPort()
+                    + " IDENTIFIED BY 'demo-pass'");
+            double cloned = (System.nanoTime() - start) / 1e9;
+            recipient.awaitRestart(java.time.Duration.ofSeconds(180));
+            System.out.printf("CLONE INSTANCE FROM %s (replacing the recipient's data): %.2f s, then the recipient "
+                    + "restarted itself (%d restart)%n", donor.peerAddress(), cloned, recipient.restartCount());
+            System.out.println("performance_schema.clone_status on the restarted recipient:");
+            for (List<String> row : recipient.query("SELECT STATE, SOURCE, DESTINATION, ERROR_NO, BINLOG_FILE, "
+                    + "BINLOG_POSITION FROM performance_schema.clone_status")) {
+                System.out.println("  " + String.join("  ", row.stream().map(String::valueOf).toList()));
+            }
+            return compare(donor, recipient);
+        }
     }
 
     private static void loadSampleData(MysqlServer server, int rows) throws SQLException {

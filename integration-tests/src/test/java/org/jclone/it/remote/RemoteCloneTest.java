@@ -11,7 +11,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,11 +112,11 @@ class RemoteCloneTest {
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
         assertEquals(donor.peerAddress(), recipient.scalar("SELECT SOURCE FROM performance_schema.clone_status"));
         assertEquals("1", recipient.scalar("SELECT ID FROM performance_schema.clone_status"));
-        assertEquals(java.util.List.of(
-                java.util.List.of("1", "DROP DATA", "Completed"), java.util.List.of("1", "FILE COPY", "Completed"),
-                java.util.List.of("1", "PAGE COPY", "Completed"), java.util.List.of("1", "REDO COPY", "Completed"),
-                java.util.List.of("1", "FILE SYNC", "Completed"), java.util.List.of("1", "RESTART", "Not Started"),
-                java.util.List.of("1", "RECOVERY", "Not Started")),
+        assertEquals(List.of(
+                List.of("1", "DROP DATA", "Completed"), List.of("1", "FILE COPY", "Completed"),
+                List.of("1", "PAGE COPY", "Completed"), List.of("1", "REDO COPY", "Completed"),
+                List.of("1", "FILE SYNC", "Completed"), List.of("1", "RESTART", "Not Started"),
+                List.of("1", "RECOVERY", "Not Started")),
                 recipient.query("SELECT ID, STAGE, STATE FROM performance_schema.clone_progress"));
         assertEquals(target + "/", recipient.scalar("SELECT DESTINATION FROM performance_schema.clone_status"));
         MysqlServer copy = CloneOps.startClone(servers, "remote-copy", target);
@@ -165,7 +167,7 @@ class RemoteCloneTest {
     private static void moveMoney(AtomicBoolean stop, AtomicLong transfers, AtomicReference<Throwable> trouble) {
         try (Connection c = donor.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            java.util.Random random = new java.util.Random(7);
+            Random random = new Random(7);
             while (!stop.get()) {
                 int from = 1 + random.nextInt(ACCOUNTS);
                 int to = 1 + random.nextInt(ACCOUNTS);
@@ -398,6 +400,43 @@ class RemoteCloneTest {
     }
 
     @Test
+    @Order(8)
+    void killingTheRecipientConnectionStopsTheCloneAndRemovesTheTarget() throws Exception {
+        recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
+        Path target = CloneOps.newTarget(recipient, "connection-killed");
+        try {
+            Connection c = recipient.connect();
+            String id;
+            try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+                rs.next();
+                id = rs.getString(1);
+            }
+            CompletableFuture<SQLException> running = CompletableFuture.supplyAsync(() -> {
+                try (Statement clone = c.createStatement()) {
+                    clone.execute(cloneFrom(USER, PASSWORD, donor, target));
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            awaitCopying(recipient);
+            recipient.execute("KILL CONNECTION " + id);
+            assertTrue(running.get(30, TimeUnit.SECONDS) != null, "the killed clone must fail");
+            c.close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!"Failed".equals(recipient.scalar("SELECT STATE FROM performance_schema.clone_status"))) {
+                assertTrue(System.nanoTime() < deadline, "the clone ends as Failed");
+                Thread.sleep(50);
+            }
+            assertEquals("1317", recipient.scalar("SELECT ERROR_NO FROM performance_schema.clone_status"));
+            assertFalse(Files.exists(target), "the killed clone's directory is removed");
+        } finally {
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+        }
+        awaitNoDonorSessions();
+    }
+
+    @Test
     @Order(9)
     void killingTheDonorSessionFailsTheCloneWithTheDonorsError() throws Exception {
         recipient.execute("SET GLOBAL clone_max_data_bandwidth = 16");
@@ -412,7 +451,7 @@ class RemoteCloneTest {
                 }
             });
             awaitCopying(recipient);
-            for (java.util.List<String> row : donor.query(
+            for (List<String> row : donor.query(
                     "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + USER + "'")) {
                 donor.execute("KILL QUERY " + row.get(0));
             }
@@ -513,11 +552,11 @@ class RemoteCloneTest {
         assertDonorData(recipient);
         assertEquals("0", recipient.scalar(
                 "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'only_here'"));
-        assertEquals(java.util.List.of(java.util.List.of("Completed", donor.peerAddress(), "LOCAL INSTANCE", "0")),
+        assertEquals(List.of(List.of("Completed", donor.peerAddress(), "LOCAL INSTANCE", "0")),
                 recipient.query("SELECT STATE, SOURCE, DESTINATION, ERROR_NO FROM performance_schema.clone_status"));
-        assertEquals(java.util.List.of("RESTART", "Completed"), recipient.query(
+        assertEquals(List.of("RESTART", "Completed"), recipient.query(
                 "SELECT STAGE, STATE FROM performance_schema.clone_progress WHERE STAGE = 'RESTART'").get(0));
-        assertEquals(java.util.List.of("RECOVERY", "Completed"), recipient.query(
+        assertEquals(List.of("RECOVERY", "Completed"), recipient.query(
                 "SELECT STAGE, STATE FROM performance_schema.clone_progress WHERE STAGE = 'RECOVERY'").get(0));
     }
 

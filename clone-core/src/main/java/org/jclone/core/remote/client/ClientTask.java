@@ -8,6 +8,7 @@ import org.jclone.core.io.DataMover;
 import org.jclone.core.remote.CloneLink;
 import org.jclone.core.remote.protocol.Command;
 import org.jclone.core.remote.protocol.DonorMessage;
+import org.jclone.core.remote.protocol.EngineLocator;
 import org.jclone.core.remote.protocol.ProtocolException;
 import org.jclone.core.remote.protocol.WireFormat;
 
@@ -117,7 +118,7 @@ final class ClientTask implements CloneCallbacks, AutoCloseable {
     }
 
     private int apply(DonorMessage.Descriptor descriptor) throws CloneException {
-        if (descriptor.engineType() != org.jclone.core.remote.protocol.EngineLocator.INNODB
+        if (descriptor.engineType() != EngineLocator.INNODB
                 || descriptor.locatorIndex() != 0) {
             throw MysqlError.ER_CLONE_PROTOCOL.exception("Remote descriptor handlerton type mismatch");
         }

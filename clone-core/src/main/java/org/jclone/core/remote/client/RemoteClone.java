@@ -489,7 +489,7 @@ public final class RemoteClone {
         if (dir == null || sharedObject.contains("/")) {
             return false;
         }
-        return Files.isReadable(Path.of(dir.get(0), sharedObject));
+        return link.libraryLoadable(dir.get(0) + "/" + sharedObject);
     }
 
     void parameter(DonorMessage message) {
