@@ -255,11 +255,6 @@ class DonorSessionTest {
         }
 
         @Override
-        public void clearError(long thd) {
-            throw new AssertionError();
-        }
-
-        @Override
         public int validateCharsets(long thd, List<String> names) {
             throw new AssertionError();
         }
