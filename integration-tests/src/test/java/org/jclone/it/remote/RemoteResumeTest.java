@@ -81,7 +81,7 @@ class RemoteResumeTest {
 
     private static String cloneSql(Path target) {
         return "CLONE INSTANCE FROM '" + USER + "'@'127.0.0.1':" + proxy.port() + " IDENTIFIED BY '" + PASSWORD
-                + "' DATA DIRECTORY = '" + target + "'";
+                + "'" + (target == null ? "" : " DATA DIRECTORY = '" + target + "'");
     }
 
     private static Duration clone(Path target) throws SQLException {
@@ -163,14 +163,25 @@ class RemoteResumeTest {
         String recipientLogBefore = recipient.errorLogText();
         String donorLogBefore = donor.errorLogText();
         int cutsBefore = proxy.cuts();
-        long fromDonorBefore = proxy.donorBytes();
+        long fromDonorBefore;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong transfers = new AtomicLong();
         AtomicReference<Throwable> trouble = new AtomicReference<>();
         Thread load = new Thread(() -> moveMoney(stop, transfers, trouble), "transfers");
         load.start();
         Duration took;
+        Duration uncutTook;
+        long uncutData;
+        long uncutFileCopy;
+        long uncutFromDonor;
         try {
+            // The same data under the same load, uncut: the reference for time and bytes.
+            long fromDonor = proxy.donorBytes();
+            uncutTook = clone(CloneOps.newTarget(recipient, "uncut-under-load"));
+            uncutData = progress("DATA", null);
+            uncutFileCopy = progress("DATA", "FILE COPY");
+            uncutFromDonor = proxy.donorBytes() - fromDonor;
+            fromDonorBefore = proxy.donorBytes();
             long t0 = System.nanoTime();
             CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
                 try {
@@ -202,12 +213,102 @@ class RemoteResumeTest {
         assertEquals(3, count(donorLog, "the recipient resumed the snapshot after"), donorLog);
         long data = progress("DATA", null);
         long fileCopy = progress("DATA", "FILE COPY");
-        System.out.printf("[RemoteResumeTest] cut 3 times during FILE COPY under load: %d ms, data %d bytes "
-                        + "(FILE COPY %d, %d more than uncut), from the donor %d bytes%n", took.toMillis(), data,
-                fileCopy, fileCopy - fileCopyBytes, proxy.donorBytes() - fromDonorBefore);
+        System.out.printf("[RemoteResumeTest] under load, uncut: %d ms, data %d bytes (FILE COPY %d), from the donor "
+                + "%d bytes%n", uncutTook.toMillis(), uncutData, uncutFileCopy, uncutFromDonor);
+        System.out.printf("[RemoteResumeTest] under load, cut 3 times during FILE COPY: %d ms, data %d bytes "
+                        + "(FILE COPY %d), from the donor %d bytes%n", took.toMillis(), data, fileCopy,
+                proxy.donorBytes() - fromDonorBefore);
         System.out.println("[RemoteResumeTest] clone_progress: " + recipient.query(
                 "SELECT STAGE, STATE, DATA, NETWORK FROM performance_schema.clone_progress"));
         MysqlServer copy = CloneOps.startClone(servers, "cut-copy", target);
+        assertDonorData(copy, (long) ACCOUNTS * BALANCE);
+        copy.stop();
+    }
+
+    @Test
+    @Order(3)
+    void cutInPageCopyAndInRedoCopyTheCloneResumesAndIsConsistent(ServerFactory servers) throws Exception {
+        Path target = CloneOps.newTarget(recipient, "cut-page-redo");
+        String recipientLogBefore = recipient.errorLogText();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong transfers = new AtomicLong();
+        AtomicReference<Throwable> trouble = new AtomicReference<>();
+        Thread load = new Thread(() -> moveMoney(stop, transfers, trouble), "transfers");
+        load.start();
+        try {
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    clone(target);
+                } catch (SQLException e) {
+                    throw new RuntimeException(CloneOps.describe(e), e);
+                }
+            });
+            awaitStageData("FILE COPY", fileCopyBytes * 4 / 5, running);
+            // 1 MiB/s stretches PAGE COPY and REDO COPY to seconds, long enough to cut in each.
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = 1");
+            for (String stage : new String[] {"PAGE COPY", "REDO COPY"}) {
+                awaitStageData(stage, 1, running);
+                int accepted = proxy.accepted();
+                assertTrue(proxy.cutAll() >= 2, "connections open in " + stage);
+                awaitAccepted(accepted + 2);
+            }
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
+            running.get(120, TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+            load.join();
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
+        }
+        assertNull(trouble.get(), "the transfers run without errors during the clone");
+        String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
+        assertEquals(2, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        System.out.println("[RemoteResumeTest] cut in PAGE COPY and REDO COPY, clone_progress: " + recipient.query(
+                "SELECT STAGE, STATE, THREADS, DATA, NETWORK FROM performance_schema.clone_progress"));
+        MysqlServer copy = CloneOps.startClone(servers, "cut-page-redo-copy", target);
+        assertDonorData(copy, (long) ACCOUNTS * BALANCE);
+        copy.stop();
+    }
+
+    @Test
+    @Order(4)
+    void fourTasksCutTwiceByByteCountReattachTheirWorkersAndTheCloneIsConsistent(ServerFactory servers)
+            throws Exception {
+        Path target = CloneOps.newTarget(recipient, "four-tasks-cut");
+        String recipientLogBefore = recipient.errorLogText();
+        String donorLogBefore = donor.errorLogText();
+        // No bandwidth limit (a limit under 64 MiB/s per task starts no workers): cuts by donor bytes.
+        recipient.execute("SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 4",
+                "SET GLOBAL clone_max_data_bandwidth = 0");
+        int cutsBefore = proxy.cuts();
+        try {
+            proxy.cutAfterDonorBytes(fileCopyBytes / 4);
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    clone(target);
+                } catch (SQLException e) {
+                    throw new RuntimeException(CloneOps.describe(e), e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (proxy.cuts() == cutsBefore) {
+                assertTrue(System.nanoTime() < deadline && !running.isDone(), "the first cut never came");
+                Thread.sleep(5);
+            }
+            proxy.cutAfterDonorBytes(fileCopyBytes / 4);
+            running.get(120, TimeUnit.SECONDS);
+            assertEquals(2, proxy.cuts() - cutsBefore, "both cuts came before the clone ended");
+        } finally {
+            proxy.cutAfterDonorBytes(Long.MAX_VALUE / 2);
+            recipient.execute("SET GLOBAL clone_autotune_concurrency = ON", "SET GLOBAL clone_max_concurrency = 16",
+                    "SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
+        }
+        String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
+        String donorLog = donor.errorLogText().substring(donorLogBefore.length());
+        assertEquals(2, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        // The REINIT's session begins the snapshot again; workers attach after it.
+        int reinit = donorLog.indexOf("began the snapshot", donorLog.indexOf("began the snapshot") + 1);
+        assertTrue(reinit > 0 && donorLog.indexOf("began a task", reinit) > 0, donorLog);
+        MysqlServer copy = CloneOps.startClone(servers, "four-tasks-copy", target);
         assertDonorData(copy, (long) ACCOUNTS * BALANCE);
         copy.stop();
     }
@@ -231,7 +332,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void killWhileReconnectingEndsAtOnceAndANewCloneTakesTheDonorOver(ServerFactory servers) throws Exception {
         Path target = CloneOps.newTarget(recipient, "killed-while-waiting");
         String recipientLogBefore = recipient.errorLogText();
@@ -280,7 +381,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aDonorUnreachablePastItsTimeoutFailsTheCloneClearlyAndBothServersGoOn() throws Exception {
         donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 1");
         Path target = CloneOps.newTarget(recipient, "timed-out");
@@ -323,5 +424,48 @@ class RemoteResumeTest {
         clone(again);
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
         assertEquals(Long.toString((long) ACCOUNTS * BALANCE), donor.scalar("SELECT SUM(balance) FROM bank.accounts"));
+    }
+
+    @Test
+    @Order(7)
+    void aReplacingCloneThatFailsForGoodLeavesTheRecipientWithoutUserDataAndTheNextCloneRecovers()
+            throws Exception {
+        recipient.execute("CREATE DATABASE only_here", "CREATE TABLE only_here.t (id INT PRIMARY KEY)",
+                "INSERT INTO only_here.t VALUES (1)");
+        // A donor that keeps nothing for a resume: the first cut fails the clone for good.
+        donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 0");
+        String sql = cloneSql(null);
+        try {
+            AtomicReference<SQLException> failed = new AtomicReference<>();
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try (Connection c = recipient.connect(); Statement s = c.createStatement()) {
+                    s.execute(sql);
+                } catch (SQLException e) {
+                    failed.set(e);
+                }
+            });
+            awaitStageData("FILE COPY", fileCopyBytes / 4, running);
+            proxy.cutAll();
+            running.get(60, TimeUnit.SECONDS);
+            assertTrue(failed.get() != null, "the clone failed");
+            System.out.println("[RemoteResumeTest] replacing clone cut with no donor timeout: "
+                    + CloneOps.describe(failed.get()));
+        } finally {
+            donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 5");
+        }
+        // What the recipient holds: a running server, its user data dropped by the clone's start.
+        assertEquals("1", recipient.scalar("SELECT 1"));
+        assertEquals("Failed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        System.out.println("[RemoteResumeTest] recipient schemas after the failed replacing clone: " + recipient.query(
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME"));
+        assertEquals("0", recipient.scalar(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'only_here'"));
+        // Recovery: the same statement again, once the donor is reachable.
+        try (Connection c = recipient.connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+        recipient.awaitRestart(Duration.ofSeconds(120));
+        assertDonorData(recipient, (long) ACCOUNTS * BALANCE);
+        assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
     }
 }
