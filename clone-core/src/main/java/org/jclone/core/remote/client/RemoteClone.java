@@ -213,17 +213,14 @@ public final class RemoteClone {
                         MysqlError.ER_QUERY_INTERRUPTED.message());
             }
             CloneException cause = failure.get();
+            String what = cause == null ? "error " + rc : cause.code() + ": " + cause.getMessage();
             if (parameters.donorTimeoutMinutes <= 0) {
-                bestEffort("log the failure", () -> LOG.error("Clone: network failure during the copy from {} ({}); "
-                        + "the donor keeps nothing to resume (clone_donor_timeout_after_network_failure = 0)",
-                        source.address(), cause == null ? rc : cause.getMessage()));
-                return rc;
+                return noResume(String.format("the connection to %s failed during the copy (%s); the donor keeps "
+                        + "nothing to resume (clone_donor_timeout_after_network_failure = 0)", source.address(), what));
             }
             if (round >= MAX_ROUNDS) {
-                bestEffort("log the failure", () -> LOG.error("Clone: network failure during the copy from {} ({}); "
-                        + "no resume after {} connection rounds", source.address(),
-                        cause == null ? rc : cause.getMessage(), MAX_ROUNDS));
-                return rc;
+                return noResume(String.format("the connection to %s failed during the copy (%s) in the last of %d "
+                        + "connection rounds; no more resumes", source.address(), what, MAX_ROUNDS));
             }
             int next = round + 1;
             bestEffort("log the failure", () -> LOG.warn("Clone: network failure during the copy from {} after {} "
@@ -238,6 +235,13 @@ public final class RemoteClone {
             link.clearError(thd);
             restart = true;
         }
+    }
+
+    /** A network failure that cannot be resumed: 3862 naming the donor, in place of the bare network error. */
+    private int noResume(String message) {
+        failure.clear();
+        link.clearError(thd);
+        return recordRaised(thd, MysqlError.ER_CLONE_DONOR.code(), MysqlError.ER_CLONE_DONOR.message(message));
     }
 
     /** One round's outcome; resumable when a network failure cut it during the copy. */

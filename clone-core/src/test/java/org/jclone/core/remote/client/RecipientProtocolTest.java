@@ -151,8 +151,11 @@ class RecipientProtocolTest {
                 WireFormat.encodeComplete());
         link.script(4); // nothing: the read fails
         link.script(6, WireFormat.encodeComplete());
-        assertEquals(1158, runClone());
-        assertEquals(List.of("apply begin 3", "apply end 0", "apply begin 0", "apply end 1158"), innodb.calls);
+        assertEquals(3862, runClone());
+        assertEquals("Clone Donor Error: the connection to donor:3306 failed during the copy (1158: Got an error "
+                + "reading communication packets); the donor keeps nothing to resume "
+                + "(clone_donor_timeout_after_network_failure = 0).", server.message);
+        assertEquals(List.of("apply begin 3", "apply end 0", "apply begin 0", "apply end 3862"), innodb.calls);
         assertEquals(List.of("aux", "main (fatal)"), link.disconnected);
     }
 
@@ -231,6 +234,12 @@ class RecipientProtocolTest {
         @Override
         public void disconnect(long thd, long connection, boolean fatal, boolean clearError) {
             disconnected.add((connection == MAIN ? "main" : "aux") + (fatal ? " (fatal)" : ""));
+        }
+
+        @Override
+        public void clearError(long thd) {
+            server.code = 0;
+            server.message = null;
         }
 
         @Override
