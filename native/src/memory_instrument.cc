@@ -1,6 +1,8 @@
 #include "memory_instrument.h"
 
 #include <dlfcn.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -47,7 +49,8 @@ bool service_matches() {
 // Sits right before the memory handed out: what the matching free must report.
 struct Header {
   size_t size;
-  size_t offset;  // from the start of the block to the memory handed out
+  size_t offset;  // from the start of the mapping to the memory handed out
+  size_t length;  // of the mapping
   PSI_thread *owner;
   unsigned int key;
 };
@@ -66,16 +69,25 @@ void register_memory_instrument() {
   usable = data_key != 0;
 }
 
+// Mapped and unmapped, not malloc'ed: glibc raises its mmap threshold after the first free of a
+// large block and then serves later buffers from its arenas, which keep the memory after free;
+// mysqld's resident size would keep a clone's buffers after the clone.
 void *allocate_instrumented(size_t size, size_t alignment) {
-  // The header gets a whole alignment unit of its own in front of the memory.
-  size_t offset = alignment;
-  while (offset < sizeof(Header)) offset += alignment;
-  void *block = nullptr;
-  if (posix_memalign(&block, alignment, size + offset) != 0) return nullptr;
-  void *memory = static_cast<unsigned char *>(block) + offset;
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  // The header gets the end of a whole unit of its own in front of the memory; a mapping starts
+  // page-aligned, so a larger alignment needs room to move the memory up to it.
+  size_t unit = alignment > page ? alignment : page;
+  size_t slack = alignment > page ? alignment - page : 0;
+  size_t length = size + unit + slack;
+  void *block = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED) return nullptr;
+  uintptr_t start = reinterpret_cast<uintptr_t>(block) + unit;
+  start = (start + alignment - 1) & ~(static_cast<uintptr_t>(alignment) - 1);
+  void *memory = reinterpret_cast<void *>(start);
   Header *header = header_of(memory);
   header->size = size;
-  header->offset = offset;
+  header->offset = start - reinterpret_cast<uintptr_t>(block);
+  header->length = length;
   header->owner = nullptr;
   header->key = usable ? psi_memory_service->memory_alloc(data_key, size, &header->owner) : 0;
   return memory;
@@ -85,7 +97,7 @@ void free_instrumented(void *memory) {
   if (memory == nullptr) return;
   Header *header = header_of(memory);
   if (header->key != 0) psi_memory_service->memory_free(header->key, header->size, header->owner);
-  free(static_cast<unsigned char *>(memory) - header->offset);
+  munmap(static_cast<unsigned char *>(memory) - header->offset, header->length);
 }
 
 }  // namespace jclone

@@ -49,9 +49,10 @@ final class Report {
                 .format(r.started().atOffset(ZoneOffset.UTC)), r.runSeconds() / 60));
         line();
         if (!s.isRecordRun()) {
-            line(f("> **Not the benchmark of record.** This run used a %s data set, %d repetition(s) and the parts %s; "
+            line(f("> **Not the benchmark of record.** This run used %s, %d repetition(s) and the parts %s; "
                     + "the targets are stated for 4 GiB with 3 repetitions and every part. Its figures show that the "
-                    + "benchmark works, not how fast the plugin is.", s.sizeLabel(), s.repetitions(),
+                    + "benchmark works, not how fast the plugin is.",
+                    s.needsDataSet() ? "a " + s.sizeLabel() + " data set" : "no data set", s.repetitions(),
                     String.join(", ", s.phases().stream().sorted().toList())));
             line();
         }
@@ -98,7 +99,9 @@ final class Report {
         line("    bash scripts/benchmark.sh --size-gib 0.5 --repetitions 1    # a quick check that it works");
         line();
         line("It builds the plugin, builds (or reuses) the data set, measures, and writes this page with "
-                + "`docs/" + Charts.THROUGHPUT_PNG + "` and `docs/" + Charts.DONOR_PNG + "`. Any `-Dbench.NAME=VALUE` "
+                + "`docs/" + Charts.THROUGHPUT_PNG + "`, `docs/" + Charts.DONOR_PNG + "` and `docs/" + Charts.GUEST_PNG
+                + "` (the plots of the parts run). The footprint and guest parts need no data set: with "
+                + "`-Dbench.phases=footprint,guest` none is built. Any `-Dbench.NAME=VALUE` "
                 + "after the options goes to Maven; the names:");
         line();
         line("| setting | default | this run |");

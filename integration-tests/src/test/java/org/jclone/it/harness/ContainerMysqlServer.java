@@ -75,6 +75,9 @@ public final class ContainerMysqlServer extends BaseMysqlServer {
             Files.createDirectories(pluginDir);
             if (spec.withPlugin()) {
                 FileTrees.copyTree(spec.pluginSource(), pluginDir);
+                // The bundled runtime is built against this host's glibc (2.34+ on Debian 12), newer
+                // than the mysql image's: the image's own JDK (JAVA_HOME) serves there.
+                FileTrees.deleteTree(pluginDir.resolve("mysql_clone_jre"));
             }
             if (spec.dataDir() == null) {
                 Files.createDirectories(dataDir); // empty: the image's entrypoint initializes it

@@ -24,6 +24,7 @@ import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
 import org.jclone.it.support.CloneOps;
 import org.jclone.it.support.DataSets;
+import org.jclone.it.support.Tmpfs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -290,6 +291,20 @@ class RemoteCloneTest {
 
     @Test
     @Order(6)
+    void aTargetTooSmallIsRefusedAndLeftEmpty() throws Exception {
+        try (Tmpfs small = Tmpfs.mount("remote-too-small", 20, false)) {
+            Path target = small.path().resolve("clone");
+            SQLException e = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, target));
+            assertEquals(3873, e.getErrorCode(), CloneOps.describe(e));
+            assertTrue(e.getMessage().matches("Clone estimated database size is [0-9.]+ MiB\\. "
+                    + "Available space (20\\.00|19\\.99) MiB is not enough\\."), e.getMessage());
+            assertEquals(List.of(), CloneOps.listTree(small.path()), "nothing may be left behind");
+        }
+        awaitNoDonorSessions();
+    }
+
+    @Test
+    @Order(6)
     void anExistingDataDirectoryIsRefused() throws Exception {
         Path target = CloneOps.newTarget(recipient, "existing");
         Files.createDirectories(target);
@@ -391,7 +406,8 @@ class RemoteCloneTest {
             long millis = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e != null, "the killed clone must fail");
             assertEquals(1317, e.getErrorCode(), CloneOps.describe(e));
-            assertTrue(millis < 2000, "KILL took " + millis + " ms");
+            // How long the KILL took is reported, not asserted (timings belong to the benchmark).
+            System.out.printf("[RemoteCloneTest] KILL QUERY of the recipient's statement: failed %d ms later%n", millis);
             assertFalse(Files.exists(target), "the killed clone's directory is removed");
         } finally {
             recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
@@ -423,13 +439,16 @@ class RemoteCloneTest {
             recipient.execute("KILL CONNECTION " + id);
             assertTrue(running.get(30, TimeUnit.SECONDS) != null, "the killed clone must fail");
             c.close();
+            // Nobody waits for the statement now: poll until it has ended and cleaned up.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"Failed".equals(recipient.scalar("SELECT STATE FROM performance_schema.clone_status"))) {
-                assertTrue(System.nanoTime() < deadline, "the clone ends as Failed");
+            while (!"Failed".equals(recipient.scalar("SELECT STATE FROM performance_schema.clone_status"))
+                    || Files.exists(target)) {
+                assertTrue(System.nanoTime() < deadline, "the clone ends as Failed and its directory is removed: "
+                        + recipient.scalar("SELECT STATE FROM performance_schema.clone_status") + ", "
+                        + Files.exists(target));
                 Thread.sleep(50);
             }
             assertEquals("1317", recipient.scalar("SELECT ERROR_NO FROM performance_schema.clone_status"));
-            assertFalse(Files.exists(target), "the killed clone's directory is removed");
         } finally {
             recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
         }
@@ -562,7 +581,7 @@ class RemoteCloneTest {
 
     @Test
     @Order(11)
-    void aVanishedRecipientEndsTheDonorsSessionAndANewCloneWorks(ServerFactory servers) throws Exception {
+    void aSecondRecipientIsRefusedAndAVanishedOneEndsTheDonorsSession(ServerFactory servers) throws Exception {
         MysqlServer unsupervised = servers.mysql8("unsupervised").withPlugin(true)
                 .option("plugin-load-add", "mysql_clone.so").supervised(false).start();
         donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 0");
@@ -578,6 +597,14 @@ class RemoteCloneTest {
                 }
             });
             awaitCopying(unsupervised);
+            // A second recipient while the donor serves one.
+            Path second = CloneOps.newTarget(recipient, "second-recipient");
+            SQLException busy = cloneFails(recipient, cloneFrom(USER, PASSWORD, donor, second));
+            // InnoDB on the donor refuses a second snapshot; MySQL's template adds its period to the donor's.
+            assertEquals(3862, busy.getErrorCode(), CloneOps.describe(busy));
+            assertEquals("Clone Donor Error: 3634 : Too many concurrent clone operations. Maximum allowed - 1..",
+                    busy.getMessage());
+            assertFalse(Files.exists(second));
             unsupervised.kill();
             running.get(30, TimeUnit.SECONDS);
             awaitNoDonorSessions();

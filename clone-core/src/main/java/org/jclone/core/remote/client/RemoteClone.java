@@ -11,6 +11,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jclone.core.config.CloneConfig;
 import org.jclone.core.config.ConfigSource;
 import org.jclone.core.engine.CloneServices;
@@ -68,6 +70,11 @@ public final class RemoteClone {
     private volatile Autotuner autotuner;
     private final DonorParameters parameters = new DonorParameters();
     private final List<Thread> workers = new ArrayList<>();
+    /**
+     * Sessions of workers still attaching: as with MySQL's recipient, a worker the donor or InnoDB
+     * will not take (the clone may be finishing) leaves the clone to the others; its errors stay its own.
+     */
+    private final Set<Long> attaching = ConcurrentHashMap.newKeySet();
 
     private long hton;
     private TargetDirectory target;
@@ -598,13 +605,18 @@ public final class RemoteClone {
     /** Raises the error on the calling thread's session and records it for the clone. */
     int recordRaised(long sessionThd, int code, String message) {
         bestEffort("raise an error", () -> server.raiseError(code, message));
-        return failure.recordCode(code, message);
+        return failureOf(sessionThd).recordCode(code, message);
+    }
+
+    /** The clone's failure, or a throwaway one for a worker that has not joined the clone yet. */
+    private Failure failureOf(long sessionThd) {
+        return sessionThd != thd && attaching.contains(sessionThd) ? new Failure() : failure;
     }
 
     /** Records the error the server or InnoDB already raised on {@code sessionThd} (else {@code code}). */
     int recordPending(long sessionThd, int code, String step) {
         CloneException pending = pendingException(sessionThd, code, step);
-        failure.record(pending);
+        failureOf(sessionThd).record(pending);
         return pending.code();
     }
 
@@ -618,8 +630,9 @@ public final class RemoteClone {
     }
 
     int record(long sessionThd, Throwable thrown) {
-        int code = failure.record(thrown);
-        CloneException recorded = failure.get();
+        Failure target = failureOf(sessionThd);
+        int code = target.record(thrown);
+        CloneException recorded = target.get();
         if (thrown instanceof CloneException clone && recorded == clone) {
             bestEffort("raise an error", () -> server.raiseError(clone.code(), clone.getMessage()));
         }
@@ -731,8 +744,20 @@ public final class RemoteClone {
         InitRequest attach = new InitRequest(version,
                 InitRequest.ddlTimeoutWord(config.ddlTimeoutSeconds(), config.blockDdl()),
                 List.of(new EngineLocator(EngineLocator.INNODB, bytesOf(shared))));
-        int rc = task.command(Command.ATTACH, WireFormat.encodeInit(attach), 0);
-        if (rc == 0) {
+        attaching.add(task.thd);
+        int rc;
+        try {
+            rc = task.command(Command.ATTACH, WireFormat.encodeInit(attach), 0);
+        } finally {
+            attaching.remove(task.thd);
+        }
+        if (rc != 0 && !task.storageActive) {
+            int refused = rc;
+            bestEffort("log a task the donor did not take", () -> LOG.info("Clone task {} not added: its ATTACH "
+                    + "failed with error {} ({}); going on without it", index, refused,
+                    server.pendingErrorMessage(task.thd)));
+            rc = 0;
+        } else if (rc == 0) {
             rc = task.command(Command.EXECUTE, WireFormat.emptyPayload(), 0);
         }
         if (rc != 0) {

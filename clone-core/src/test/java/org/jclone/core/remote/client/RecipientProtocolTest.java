@@ -44,6 +44,7 @@ class RecipientProtocolTest {
     private final Donor link = new Donor();
     private final Engine innodb = new Engine();
     private final Sessions server = new Sessions();
+    private int concurrency = 1;
 
     private int runClone() {
         ConfigSource config = new ConfigSource() {
@@ -52,8 +53,8 @@ class RecipientProtocolTest {
                 return switch (name) {
                     case "clone_buffer_size" -> 1 << 20;
                     case "clone_ddl_timeout" -> 300;
-                    case "clone_max_concurrency" -> 1;
-                    case "clone_autotune_concurrency" -> 1;
+                    case "clone_max_concurrency" -> concurrency;
+                    case "clone_autotune_concurrency" -> concurrency == 1 ? 1 : 0;
                     default -> 0;
                 };
             }
@@ -177,8 +178,25 @@ class RecipientProtocolTest {
         assertEquals(List.of("INIT", "EXECUTE", "EXIT", "REINIT", "EXECUTE", "EXIT", "EXIT"),
                 link.commands.stream().map(c -> c.substring(c.indexOf(' ') + 1)).toList());
         assertEquals(List.of("apply [1] -> 2 bytes"), link.applies);
-        assertEquals(List.of("aux", "main (fatal)", "aux", "aux"), link.disconnected,
-                "round 1: aux, then main aborted; round 2's connections (3 and 4) closed cleanly");
+        assertEquals(List.of("aux", "main (fatal)", "worker", "worker"), link.disconnected,
+                "round 1: aux, then main aborted; round 2's connections (3 and 4, named worker here) closed cleanly");
+    }
+
+    @Test
+    void aWorkerTheDonorDoesNotTakeLeavesTheCloneToTheMaster() {
+        concurrency = 2;
+        scriptInit(locators(), WireFormat.encodeComplete());
+        link.script(2, WireFormat.encodeError(1815, "Internal error: Innodb Clone add task refers non-existing clone."));
+        link.script(4, WireFormat.encodeDescriptor(12, 0, ByteBuffer.wrap(new byte[] {1})),
+                WireFormat.encodeData(ByteBuffer.wrap(new byte[] {42})), WireFormat.encodeComplete());
+        link.script(6, WireFormat.encodeComplete());
+        link.script(6, WireFormat.encodeComplete());
+        link.script(6, WireFormat.encodeComplete());
+        link.holdExecuteUntilAttached = true;
+        assertEquals(0, runClone(), () -> "error " + server.message);
+        assertEquals(List.of("apply [1] -> 1 bytes"), link.applies);
+        assertEquals(List.of("apply begin 3", "apply end 0", "apply begin 0", "apply end 0"), innodb.calls,
+                "the worker never began an apply task");
     }
 
     // ---- fakes ----------------------------------------------------------------------------
@@ -193,14 +211,25 @@ class RecipientProtocolTest {
         List<String> validatedCharsets = List.of();
         List<String> validatedConfigs = List.of();
         private long nextConnection = MAIN;
+        final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+        boolean holdExecuteUntilAttached;
+
+        // The master's EXECUTE waits for the worker's ATTACH, so that the worker runs while the clone does.
+        private void awaitAttach() {
+            try {
+                attached.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
 
         void script(int command, ByteBuffer... answers) {
             scripts.computeIfAbsent(command, c -> new ArrayDeque<>()).add(List.of(answers));
         }
 
         @Override
-        public long connect(long thd, byte[] host, int port, byte[] user, byte[] password, int sslMode, byte[] key,
-                            byte[] cert, byte[] ca, ByteBuffer compression) {
+        public synchronized long connect(long thd, byte[] host, int port, byte[] user, byte[] password, int sslMode,
+                                         byte[] key, byte[] cert, byte[] ca, ByteBuffer compression) {
             long connection = nextConnection++;
             pending.put(connection, new ArrayDeque<>());
             return connection;
@@ -208,16 +237,24 @@ class RecipientProtocolTest {
 
         @Override
         public int sendCommand(long thd, long connection, boolean setActive, int command, ByteBuffer payload) {
-            String name = org.jclone.core.remote.protocol.Command.of(command).name();
-            commands.add((connection == MAIN ? "main " : "aux ") + name);
-            Deque<List<ByteBuffer>> script = scripts.get(command);
-            List<ByteBuffer> answers = script == null || script.isEmpty() ? List.of() : script.poll();
-            pending.get(connection).addAll(answers);
+            if (connection == MAIN && command == 4 && holdExecuteUntilAttached) {
+                awaitAttach();
+            }
+            synchronized (this) {
+                String name = org.jclone.core.remote.protocol.Command.of(command).name();
+                commands.add((connection == MAIN ? "main " : connection == AUX ? "aux " : "worker ") + name);
+                Deque<List<ByteBuffer>> script = scripts.get(command);
+                List<ByteBuffer> answers = script == null || script.isEmpty() ? List.of() : script.poll();
+                pending.get(connection).addAll(answers);
+            }
+            if (connection > AUX && command == 2) {
+                attached.countDown();
+            }
             return 0;
         }
 
         @Override
-        public Packet getResponse(long thd, long connection, boolean setActive, int timeoutSeconds) {
+        public synchronized Packet getResponse(long thd, long connection, boolean setActive, int timeoutSeconds) {
             ByteBuffer next = pending.get(connection).poll();
             if (next == null) {
                 server.raiseError(1158, "Got an error reading communication packets");
@@ -232,8 +269,9 @@ class RecipientProtocolTest {
         }
 
         @Override
-        public void disconnect(long thd, long connection, boolean fatal, boolean clearError) {
-            disconnected.add((connection == MAIN ? "main" : "aux") + (fatal ? " (fatal)" : ""));
+        public synchronized void disconnect(long thd, long connection, boolean fatal, boolean clearError) {
+            disconnected.add((connection == MAIN ? "main" : connection == AUX ? "aux" : "worker")
+                    + (fatal ? " (fatal)" : ""));
         }
 
         @Override
@@ -393,13 +431,19 @@ class RecipientProtocolTest {
         }
     }
 
+    /** Errors are raised on the calling thread's session, as my_error does. */
     private static final class Sessions implements ServerSessions {
+        private static final long WORKER = 8;
+        final Map<Long, Integer> codes = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Long, String> messages = new java.util.concurrent.ConcurrentHashMap<>();
+        final ThreadLocal<Long> session = ThreadLocal.withInitial(() -> THD);
         int code;
         String message;
 
         @Override
         public long startSession() {
-            return 0;
+            session.set(WORKER);
+            return WORKER;
         }
 
         @Override
@@ -422,7 +466,10 @@ class RecipientProtocolTest {
 
         @Override
         public void raiseError(int code, String message) {
-            if (this.code == 0) {
+            long thd = session.get();
+            codes.putIfAbsent(thd, code);
+            messages.putIfAbsent(thd, message);
+            if (thd == THD && this.code == 0) {
                 this.code = code;
                 this.message = message;
             }
@@ -430,12 +477,12 @@ class RecipientProtocolTest {
 
         @Override
         public int pendingErrorCode(long thd) {
-            return code;
+            return codes.getOrDefault(thd, 0);
         }
 
         @Override
         public String pendingErrorMessage(long thd) {
-            return message;
+            return messages.get(thd);
         }
 
         @Override
