@@ -98,6 +98,11 @@ class RemoteResumeTest {
         return value == null ? 0 : Long.parseLong(value);
     }
 
+    /** FILE COPY's DATA and ESTIMATE, as "data/estimate". */
+    private static String fileCopy() throws SQLException {
+        return progress("DATA", "FILE COPY") + "/" + progress("ESTIMATE", "FILE COPY");
+    }
+
     private static void assertDonorData(MysqlServer copy, long sum) throws SQLException {
         assertEquals(Long.toString(sum), copy.scalar("SELECT SUM(balance) FROM bank.accounts"));
         assertEquals(Integer.toString(ACCOUNTS), copy.scalar("SELECT COUNT(*) FROM bank.accounts"));
@@ -179,6 +184,7 @@ class RemoteResumeTest {
             uncutTook = clone(CloneOps.newTarget(recipient, "uncut-under-load"));
             uncutData = progress("DATA", null);
             uncutFileCopy = progress("DATA", "FILE COPY");
+            System.out.println("[RemoteResumeTest] under load, uncut: FILE COPY data/estimate " + fileCopy());
             uncutFromDonor = proxy.donorBytes() - fromDonor;
             fromDonorBefore = proxy.donorBytes();
             long t0 = System.nanoTime();
@@ -209,6 +215,8 @@ class RemoteResumeTest {
         String donorLog = donor.errorLogText().substring(donorLogBefore.length());
         assertEquals(3, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
         assertTrue(recipientLog.contains("resumed 3 time(s) after network failures"), recipientLog);
+        assertTrue(recipientLog.contains("bytes of FILE COPY applied again)"), recipientLog);
+        System.out.println("[RemoteResumeTest] under load, cut: FILE COPY data/estimate " + fileCopy());
         assertEquals(3, count(donorLog, "the recipient resumed the snapshot after"), donorLog);
         long data = progress("DATA", null);
         long fileCopy = progress("DATA", "FILE COPY");
@@ -284,9 +292,9 @@ class RemoteResumeTest {
             // The reference: the same data and settings, uncut.
             long fromDonor = proxy.donorBytes();
             Duration uncutTook = clone(CloneOps.newTarget(recipient, "four-tasks-uncut"));
-            System.out.printf("[RemoteResumeTest] 4 tasks, no limit, uncut: %d ms, data %d bytes (FILE COPY %d), "
-                            + "from the donor %d bytes%n", uncutTook.toMillis(), progress("DATA", null),
-                    progress("DATA", "FILE COPY"), proxy.donorBytes() - fromDonor);
+            System.out.printf("[RemoteResumeTest] 4 tasks, no limit, uncut: %d ms, data %d bytes (FILE COPY "
+                            + "data/estimate %s), from the donor %d bytes%n", uncutTook.toMillis(),
+                    progress("DATA", null), fileCopy(), proxy.donorBytes() - fromDonor);
             recipientLogBefore = recipient.errorLogText();
             donorLogBefore = donor.errorLogText();
             fromDonor = proxy.donorBytes();
@@ -312,8 +320,8 @@ class RemoteResumeTest {
             running.get(120, TimeUnit.SECONDS);
             took = Duration.ofNanos(System.nanoTime() - t0);
             System.out.printf("[RemoteResumeTest] 4 tasks, no limit, cut 3 times: %d ms, data %d bytes (FILE COPY "
-                            + "%d), from the donor %d bytes%n", took.toMillis(), progress("DATA", null),
-                    progress("DATA", "FILE COPY"), proxy.donorBytes() - fromDonor);
+                            + "data/estimate %s), from the donor %d bytes%n", took.toMillis(), progress("DATA", null),
+                    fileCopy(), proxy.donorBytes() - fromDonor);
         } finally {
             proxy.cutAfterDonorBytes(Long.MAX_VALUE / 2);
             recipient.execute("SET GLOBAL clone_autotune_concurrency = ON", "SET GLOBAL clone_max_concurrency = 16",

@@ -33,7 +33,9 @@ import org.jclone.core.remote.protocol.EngineLocator;
 import org.jclone.core.remote.protocol.InitRequest;
 import org.jclone.core.remote.protocol.WireFormat;
 import org.jclone.core.stats.CloneStats;
+import org.jclone.core.status.CloneStage;
 import org.jclone.core.status.CloneStatus;
+import org.jclone.core.status.StageProgress;
 import org.jclone.core.status.StatusBoard;
 import org.jclone.core.throttle.BandwidthThrottle;
 import org.slf4j.Logger;
@@ -839,13 +841,21 @@ public final class RemoteClone {
         return error.code();
     }
 
-    /** ", resumed N time(s) after network failures (S s reconnecting)", or nothing. */
+    /**
+     * ", resumed N time(s) after network failures (S s reconnecting; B bytes of FILE COPY applied
+     * again)", or nothing. FILE COPY's estimate is the size of the files it copies, so what it
+     * applied beyond it is what the donor sent again and InnoDB applied a second time.
+     */
     private String resumeSummary() {
         if (resumes == 0 && reconnectNanos == 0) {
             return "";
         }
-        return String.format(", resumed %d time(s) after network failures (%.1f s reconnecting)", resumes,
-                reconnectNanos / 1e9);
+        StageProgress fileCopy = board.stage(CloneStage.FILE_COPY);
+        String again = fileCopy == null || fileCopy.estimate() <= 0 ? ""
+                : String.format("; %d bytes of FILE COPY applied again", Math.max(0,
+                        fileCopy.data() - fileCopy.estimate()));
+        return String.format(", resumed %d time(s) after network failures (%.1f s reconnecting%s)", resumes,
+                reconnectNanos / 1e9, again);
     }
 
     private static void bestEffort(String what, Runnable step) {
