@@ -37,4 +37,23 @@ class BenchmarkArithmeticTest {
         assertEquals(7, DonorImpact.halfOf(15.9));
         assertEquals(1, DonorImpact.halfOf(0.5));
     }
+
+    @Test
+    void theRemoteLimitBindsAndKeepsTheStageAtLeastTwelveSeconds() {
+        // 600 MiB at 300 MiB/s unlimited: half would be 150 (4 s), so 600 / 12 = 50 wins.
+        assertEquals(50, RemoteCases.limitFor(300, 600L << 20));
+        // 40 GiB at 300 MiB/s: half the rate already makes the stage long enough.
+        assertEquals(150, RemoteCases.limitFor(300, 40L << 30));
+        assertEquals(1, RemoteCases.limitFor(300, 1L << 20));
+    }
+
+    @Test
+    void readsTheRecipientsTaskCount() {
+        String log = """
+                2026-12-02T01:30:42.228092Z 49 [Note] [MY-013458] [InnoDB] Clone Apply State Change : Number of tasks = 1
+                2026-12-02T01:30:54.440452Z 49 [Note] [MY-013458] [InnoDB] Clone Apply State Change : Number of tasks = 2
+                """;
+        assertEquals(2, RemoteCases.maxApplyTasks(log));
+        assertEquals(0, RemoteCases.maxApplyTasks("Clone State Change : Number of tasks = 3"));
+    }
 }

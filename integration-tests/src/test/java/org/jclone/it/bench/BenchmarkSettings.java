@@ -23,9 +23,12 @@ import java.util.stream.Collectors;
  *                         unlimited clone under load reached in the first repetition
  * @param bufferPool       innodb_buffer_pool_size of the donor while measuring
  * @param rebuild          build the data set even if a cached one of this size exists
- * @param phases           which parts to run: mover, footprint, copy, donor, filesystems, guest
+ * @param phases           which parts to run: mover, footprint, copy, donor, filesystems, guest, remote
  * @param guestClones      clones in a row of the guest part (mysqld's memory over many clones)
  * @param guestIdleSeconds how long after the last clone the guest part reads the idle memory
+ * @param remoteLimitMiB   clone_max_network_bandwidth and clone_max_data_bandwidth of the remote part's
+ *                         limited clones; 0 = chosen from the first unlimited remote clone
+ *                         ({@link RemoteCases#limitFor})
  * @param workDir          cached data sets, copies, the native helper, raw results
  * @param docsDir          where benchmarks.md and the PNG plots are written
  */
@@ -44,13 +47,14 @@ public record BenchmarkSettings(
         Set<String> phases,
         int guestClones,
         int guestIdleSeconds,
+        int remoteLimitMiB,
         Path workDir,
         Path docsDir) {
 
     public static final Set<String> ALL_PHASES = Set.of("mover", "footprint", "copy", "donor", "filesystems",
-            "guest");
+            "guest", "remote");
     /** The parts that measure on the cached data set (the others make their own servers). */
-    public static final Set<String> DATA_SET_PHASES = Set.of("mover", "copy", "donor", "filesystems");
+    public static final Set<String> DATA_SET_PHASES = Set.of("mover", "copy", "donor", "filesystems", "remote");
 
     public enum CacheMode { AUTO, COLD, WARM }
 
@@ -81,10 +85,11 @@ public record BenchmarkSettings(
                 phases,
                 Integer.parseInt(text("guestClones", "100")),
                 Integer.parseInt(text("guestIdleSeconds", "60")),
+                Integer.parseInt(text("remoteLimitMiB", "0")),
                 Path.of(text("workDir", "target/bench")).toAbsolutePath().normalize(),
                 Path.of(text("docsDir", "../docs")).toAbsolutePath().normalize());
         if (s.sizeGiB <= 0 || s.tables < 1 || s.repetitions < 1 || s.workloadThreads < 1 || s.baselineSeconds < 1
-                || s.guestClones < 1 || s.guestIdleSeconds < 0) {
+                || s.guestClones < 1 || s.guestIdleSeconds < 0 || s.remoteLimitMiB < 0) {
             throw new IllegalArgumentException("bench.sizeGiB, tables, repetitions, workloadThreads and "
                     + "baselineSeconds, guestClones must be positive: " + s);
         }

@@ -18,7 +18,8 @@ import org.jclone.it.support.CloneOps;
  * this plugin. Writes docs/benchmarks.md and two PNG plots. Settings: {@link BenchmarkSettings}.
  *
  * <p>Order: data set (built or reused), mover vs native loop (donor stopped), then on the running
- * donor the JVM footprint, clone vs cp (donor idle), and the donor under load.
+ * donor the JVM footprint, clone vs cp (donor idle), the donor under load, and remote clones from it
+ * into a second mysqld on 127.0.0.1 ({@link RemoteCases}).
  */
 public final class CloneBenchmark {
 
@@ -63,6 +64,7 @@ public final class CloneBenchmark {
         Map<CopyConfig, List<CopyMeasurement>> copies = null;
         DonorImpact.Results donorResults = null;
         FileSystemCases.Results fileSystems = null;
+        RemoteCases.Results remote = null;
         String version = null;
         long dataDirBytes = 0;
         long tableBytes = 0;
@@ -105,6 +107,10 @@ public final class CloneBenchmark {
                             BenchLog.info("part 3: the donor under load while it is cloned");
                             donorResults = DonorImpact.run(donor, copier, dataSet, settings);
                         }
+                        if (settings.runs("remote")) {
+                            BenchLog.info("part 7: remote clone over loopback against the local clone");
+                            remote = RemoteCases.run(donor, copier, dataSet, cache, settings);
+                        }
                     } finally {
                         copier.removeAll();
                     }
@@ -120,7 +126,7 @@ public final class CloneBenchmark {
 
         RunResults results = new RunResults(settings, machine, ProcFs.loadAverage(), cache, dataSet, dataDirBytes,
                 tableBytes, version, donorOptions, copies, mover, donorResults, settings.runs("footprint") ? footprint : null,
-                fileSystems, guest, started, (System.nanoTime() - t0) / 1e9);
+                fileSystems, guest, remote, started, (System.nanoTime() - t0) / 1e9);
         List<Targets.Outcome> outcomes = Targets.evaluate(results);
         Files.createDirectories(settings.docsDir());
         if (copies != null) {

@@ -43,6 +43,9 @@ final class RawFigures {
             out.append(f("guest idle with=%.1f without=%.1f clones=%s%n", r.guest().idleWith(), r.guest().idleWithout(),
                     r.guest().cloneSeconds()));
         }
+        if (r.remote() != null) {
+            r.remote().byKind().values().forEach(runs -> runs.forEach(m -> out.append("remote ").append(m).append('\n')));
+        }
         if (r.fileSystems() != null) {
             FileSystemCases.Results fs = r.fileSystems();
             fs.oDirect().clones().forEach(m -> out.append("odirect clone ").append(m).append('\n'));

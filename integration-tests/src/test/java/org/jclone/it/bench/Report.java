@@ -89,6 +89,9 @@ final class Report {
         if (r.guest() != null) {
             guest();
         }
+        if (r.remote() != null) {
+            md.append(RemoteReport.section(r));
+        }
         method();
     }
 
@@ -120,7 +123,10 @@ final class Report {
         row("bufferPool (donor's innodb_buffer_pool_size)", "1G", s.bufferPool());
         row("rebuild (build the data set even if cached)", "false", Boolean.toString(s.rebuild()));
         row("guestClones / guestIdleSeconds (the guest part)", "100 / 60", s.guestClones() + " / " + s.guestIdleSeconds());
-        row("phases", "mover,footprint,copy,donor,filesystems,guest", String.join(",", s.phases().stream().sorted().toList()));
+        row("remoteLimitMiB: the remote part's bandwidth limits (0: chosen from its first unlimited clone)", "0",
+                r.remote() == null ? "-" : r.remote().limitsChosen() ? f("%d network, %d data (chosen)",
+                        r.remote().networkLimitMiB(), r.remote().dataLimitMiB()) : Integer.toString(s.remoteLimitMiB()));
+        row("phases", "mover,footprint,copy,donor,filesystems,guest,remote", String.join(",", s.phases().stream().sorted().toList()));
         line();
     }
 

@@ -27,6 +27,7 @@ record RunResults(
         JvmFootprint footprint,
         FileSystemCases.Results fileSystems,
         GuestMemory.Results guest,
+        RemoteCases.Results remote,
         Instant started,
         double runSeconds) {
 }

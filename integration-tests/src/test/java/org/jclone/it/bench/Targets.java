@@ -47,6 +47,7 @@ final class Targets {
         outcomes.add(installMemory(r));
         outcomes.add(guestGrowth(r));
         outcomes.add(guestIdle(r));
+        outcomes.addAll(RemoteTargets.evaluate(r));
         return outcomes;
     }
 

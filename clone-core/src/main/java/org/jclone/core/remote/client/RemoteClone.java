@@ -65,6 +65,8 @@ public final class RemoteClone {
     private final Path targetPath;
     private final CloneConfig config;
     private final Failure failure = new Failure();
+    /** Set when the client's session was killed: the statement then fails with 1317 whatever else failed. */
+    private final Failure interrupted = new Failure();
     private final CloneStats stats = new CloneStats();
     private final StatusBoard board;
     private final BandwidthThrottle dataThrottle;
@@ -322,8 +324,14 @@ public final class RemoteClone {
         if (!abort) {
             abort = masterTask.command(Command.EXIT, WireFormat.emptyPayload(), 0) != 0;
         }
-        link.disconnect(thd, masterTask.connection, abort, rc == 0);
+        // A KILL can reach a task as a broken read before the session's kill flag is seen: the
+        // statement's error is then 1317, so the network error goes with the connection.
+        boolean killed = server.killed(thd);
+        link.disconnect(thd, masterTask.connection, abort, rc == 0 || killed);
         masterTask.connection = 0;
+        if (killed && rc != MysqlError.ER_QUERY_INTERRUPTED.code()) {
+            rc = interrupted.record(MysqlError.ER_QUERY_INTERRUPTED.exception());
+        }
         if (rc != 0) {
             tellStorage(masterTask, rc);
         }
@@ -527,6 +535,9 @@ public final class RemoteClone {
 
     /** ACK on the auxiliary connection: a state change acknowledged, or a local error told. */
     synchronized int sendAck(int error, ByteBuffer descriptor) {
+        // A KILL that broke a read is told as what it is: on a network error the donor's InnoDB
+        // would keep its snapshot for clone_donor_timeout_after_network_failure, waiting for a resume.
+        int told = error != 0 && server.killed(thd) ? MysqlError.ER_QUERY_INTERRUPTED.code() : error;
         Locator shared = sharedLocator;
         if (auxConnection == 0 || shared == null) {
             return error;
@@ -535,7 +546,7 @@ public final class RemoteClone {
         if (descriptor != null) {
             descriptor.duplicate().get(bytes);
         }
-        AckRequest ack = new AckRequest(error, new EngineLocator(EngineLocator.INNODB, bytesOf(shared)), bytes);
+        AckRequest ack = new AckRequest(told, new EngineLocator(EngineLocator.INNODB, bytesOf(shared)), bytes);
         int rc = auxCommand(Command.ACK, WireFormat.encodeAck(ack));
         return error != 0 ? error : rc;
     }
@@ -642,7 +653,7 @@ public final class RemoteClone {
     }
 
     private int outcome(int rc) {
-        CloneException first = failure.get();
+        CloneException first = interrupted.failed() ? interrupted.get() : failure.get();
         return first != null ? first.code() : rc;
     }
 
@@ -824,10 +835,10 @@ public final class RemoteClone {
     // ---- the end ---------------------------------------------------------------------------
 
     private int report(int rc, boolean existed) {
-        CloneException error = failure.get() != null ? failure.get()
+        CloneException error = interrupted.failed() ? interrupted.get() : failure.get() != null ? failure.get()
                 : MysqlError.ER_INTERNAL_ERROR.exception("clone failed with error " + rc);
         bestEffort("raise the clone's error", () -> {
-            if (server.pendingErrorCode(thd) == 0) {
+            if (server.pendingErrorCode(thd) == 0 || error.code() == MysqlError.ER_QUERY_INTERRUPTED.code()) {
                 server.raiseError(error.code(), error.getMessage());
             }
         });

@@ -199,6 +199,16 @@ class RecipientProtocolTest {
                 "the worker never began an apply task");
     }
 
+    @Test
+    void aKillThatBreaksTheReadFailsTheStatementWith1317() {
+        scriptInit(locators(), WireFormat.encodeComplete());
+        link.script(4); // the read breaks: the KILL shut the connection before the kill flag was seen
+        link.script(6, WireFormat.encodeComplete());
+        link.killOnBrokenRead = true;
+        assertEquals(1317, runClone());
+        assertEquals("Query execution was interrupted", server.message);
+    }
+
     // ---- fakes ----------------------------------------------------------------------------
 
     /** The donor's side: each command sent queues the next scripted answers for it. */
@@ -213,6 +223,7 @@ class RecipientProtocolTest {
         private long nextConnection = MAIN;
         final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
         boolean holdExecuteUntilAttached;
+        boolean killOnBrokenRead;
 
         // The master's EXECUTE waits for the worker's ATTACH, so that the worker runs while the clone does.
         private void awaitAttach() {
@@ -258,6 +269,7 @@ class RecipientProtocolTest {
             ByteBuffer next = pending.get(connection).poll();
             if (next == null) {
                 server.raiseError(1158, "Got an error reading communication packets");
+                server.killed |= killOnBrokenRead;
                 return new Packet(1158, 0, null, 0);
             }
             return new Packet(0, 0, next, next.remaining());
@@ -270,6 +282,9 @@ class RecipientProtocolTest {
 
         @Override
         public synchronized void disconnect(long thd, long connection, boolean fatal, boolean clearError) {
+            if (clearError && thd == THD) {
+                server.clear();
+            }
             disconnected.add((connection == MAIN ? "main" : connection == AUX ? "aux" : "worker")
                     + (fatal ? " (fatal)" : ""));
         }
@@ -450,9 +465,18 @@ class RecipientProtocolTest {
         public void finishSession(long thd) {
         }
 
+        volatile boolean killed;
+
         @Override
         public boolean killed(long thd) {
-            return false;
+            return killed && thd == THD;
+        }
+
+        void clear() {
+            codes.remove(THD);
+            messages.remove(THD);
+            code = 0;
+            message = null;
         }
 
         @Override
