@@ -238,7 +238,8 @@ public final class RemoteClone {
                     + "bytes applied ({}); reconnecting for up to {} min to resume (round {} of at most {})",
                     source.address(), stats.totalBytes(), cause == null ? rc : cause.getMessage(),
                     parameters.donorTimeoutMinutes, next, MAX_ROUNDS));
-            if (!restart) {
+            if (!restart || result.copied()) {
+                // The donor's wait starts again at each failure of a copy that had resumed.
                 failedAtNanos = System.nanoTime();
             }
             // The failure is behind: tasks must not stop on it, and the session's error is cleared.
@@ -256,7 +257,11 @@ public final class RemoteClone {
     }
 
     /** One round's outcome; resumable when a network failure cut it during the copy. */
-    private record RoundResult(int rc, boolean resumable) {}
+    private record RoundResult(int rc, boolean resumable, boolean copied) {
+        RoundResult(int rc, boolean resumable) {
+            this(rc, resumable, false);
+        }
+    }
 
     /** When the network failure that began the current resume happened (System.nanoTime). */
     private long failedAtNanos;
@@ -338,7 +343,7 @@ public final class RemoteClone {
         // Every worker ends its apply task before InnoDB can restart the master's.
         closeAndJoinWorkers();
         rc = outcome(rc);
-        return new RoundResult(rc, (copying || restart) && isNetworkError(rc, false));
+        return new RoundResult(rc, (copying || restart) && isNetworkError(rc, false), copying);
     }
 
     /** No connection back within the donor's timeout (or a KILL): the clone's error, raised. */
