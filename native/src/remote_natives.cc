@@ -31,6 +31,7 @@ bool plugin_foreach_with_mask(THD *thd, bool (*visit)(THD *, st_plugin_int *, vo
                               unsigned int state_mask, void *arg);
 st_plugin_int *plugin_lock_by_name(THD *thd, const MYSQL_LEX_CSTRING &name, int type);
 void plugin_unlock(THD *thd, st_plugin_int *plugin);
+extern "C" MYSQL *mysql_init(MYSQL *mysql);  // the client library inside mysqld ("T mysql_init")
 
 namespace jclone {
 namespace {
@@ -188,6 +189,15 @@ jint remote_kill(JNIEnv *, jclass, jlong conn, jlong victim) {
 void remote_disconnect(JNIEnv *, jclass, jlong thd, jlong conn, jboolean fatal,
                        jboolean clear_error) {
   mysql_clone_disconnect(as_thd(thd), as_conn(conn), fatal == JNI_TRUE, clear_error == JNI_TRUE);
+}
+
+// Clears the session's error and warnings between a failed connection and its reconnect. The
+// server exports no THD::clear_error; mysql_clone_disconnect does it (clear_error) and, on a
+// client handle that never connected, nothing else.
+void remote_clear_error(JNIEnv *, jclass, jlong thd) {
+  MYSQL *unused = mysql_init(nullptr);
+  if (unused == nullptr) return;
+  mysql_clone_disconnect(as_thd(thd), unused, true, true);
 }
 
 // ---- the donor's session ----------------------------------------------------------
@@ -365,6 +375,7 @@ const JNINativeMethod remote_methods[] = {
     NATIVE("getResponse", "(JJZI[J)Ljava/nio/ByteBuffer;", remote_get_response),
     NATIVE("kill", "(JJ)I", remote_kill),
     NATIVE("disconnect", "(JJZZ)V", remote_disconnect),
+    NATIVE("clearError", "(J)V", remote_clear_error),
     NATIVE("getCommand", "(J[J)Ljava/nio/ByteBuffer;", remote_get_command),
     NATIVE("sendResponse", "(JZLjava/nio/ByteBuffer;I)I", remote_send_response),
     NATIVE("sendError", "(JIZ)I", remote_send_error),

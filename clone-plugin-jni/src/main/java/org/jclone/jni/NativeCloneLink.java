@@ -56,6 +56,11 @@ final class NativeCloneLink implements CloneLink {
     }
 
     @Override
+    public void clearError(long thd) {
+        RemoteNatives.clearError(thd);
+    }
+
+    @Override
     public Packet getCommand(long thd) {
         long[] out = new long[2];
         ByteBuffer payload = RemoteNatives.getCommand(thd, out);

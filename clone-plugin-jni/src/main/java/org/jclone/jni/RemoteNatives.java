@@ -19,6 +19,8 @@ final class RemoteNatives {
 
     static native void disconnect(long thd, long connection, boolean fatal, boolean clearError);
 
+    static native void clearError(long thd);
+
     static native ByteBuffer getCommand(long thd, long[] out);
 
     static native int sendResponse(long thd, boolean secure, ByteBuffer message, int length);

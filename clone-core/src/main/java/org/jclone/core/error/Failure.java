@@ -35,6 +35,11 @@ public final class Failure {
         return code;
     }
 
+    /** Forgets the error: a remote clone resumes after a network failure. */
+    public void clear() {
+        first.set(null);
+    }
+
     public boolean failed() {
         return first.get() != null;
     }

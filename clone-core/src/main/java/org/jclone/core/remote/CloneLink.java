@@ -34,6 +34,9 @@ public interface CloneLink {
 
     void disconnect(long thd, long connection, boolean fatal, boolean clearError);
 
+    /** Clears the error and warnings raised on {@code thd}'s session (before a resume); nothing without a server. */
+    default void clearError(long thd) {}
+
     /** Donor: the next command on this session's connection. */
     Packet getCommand(long thd);
 

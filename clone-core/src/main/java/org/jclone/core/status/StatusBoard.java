@@ -105,6 +105,11 @@ public final class StatusBoard {
         publishAll();
     }
 
+    /** A stage's row as it stands (null before the clone began). */
+    public synchronized StageProgress stage(CloneStage stage) {
+        return stages[stage.ordinal()];
+    }
+
     /** Bytes applied to the clone in the current stage. */
     public synchronized void addData(long bytes) {
         if (current == null) {

@@ -33,7 +33,9 @@ import org.jclone.core.remote.protocol.EngineLocator;
 import org.jclone.core.remote.protocol.InitRequest;
 import org.jclone.core.remote.protocol.WireFormat;
 import org.jclone.core.stats.CloneStats;
+import org.jclone.core.status.CloneStage;
 import org.jclone.core.status.CloneStatus;
+import org.jclone.core.status.StageProgress;
 import org.jclone.core.status.StatusBoard;
 import org.jclone.core.throttle.BandwidthThrottle;
 import org.slf4j.Logger;
@@ -50,6 +52,8 @@ public final class RemoteClone {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteClone.class);
     private static final long MIN_MAX_ALLOWED_PACKET = 2L * 1024 * 1024;
     private static final int PLUGIN_MATCH = 3870; // ER_CLONE_PLUGIN_MATCH
+    /** Connection rounds at most, the first included (MySQL's recipient: 100). */
+    static final int MAX_ROUNDS = 100;
 
     private final InnoDbClone innodb;
     private final ServerSessions server;
@@ -67,7 +71,7 @@ public final class RemoteClone {
     private final StatusBoard board;
     private final BandwidthThrottle dataThrottle;
     private final BandwidthThrottle networkThrottle;
-    private final Autotuner autotuner;
+    private volatile Autotuner autotuner;
     private final DonorParameters parameters = new DonorParameters();
     private final List<Thread> workers = new ArrayList<>();
     /**
@@ -91,6 +95,9 @@ public final class RemoteClone {
     private volatile int runningTasks = 1;
     private int nextWorker = 1;
     private boolean workersClosed;
+    /** Resumes after network failures, and the time spent reconnecting. */
+    private int resumes;
+    private long reconnectNanos;
 
     public RemoteClone(CloneServices services, CloneLink link, long thd, CloneSource source, String dataDir,
                        Path targetPath) {
@@ -155,10 +162,11 @@ public final class RemoteClone {
             } else {
                 bestEffort("record the clone's success", () -> board.end(0, null));
             }
-            bestEffort("log the clone's end", () -> LOG.info("Clone ends: {} bytes in {} s ({} MiB/s) from {}",
+            bestEffort("log the clone's end", () -> LOG.info("Clone ends: {} bytes in {} s ({} MiB/s) from {}{}",
                     stats.totalBytes(), String.format("%.2f", stats.elapsedSeconds()),
                     String.format("%.1f", stats.elapsedSeconds() <= 0 ? 0
-                            : stats.totalBytes() / 1048576.0 / stats.elapsedSeconds()), source.address()));
+                            : stats.totalBytes() / 1048576.0 / stats.elapsedSeconds()), source.address(),
+                    resumeSummary()));
             return 0;
         }
         return report(rc, existed);
@@ -197,10 +205,90 @@ public final class RemoteClone {
         return outcome(rc);
     }
 
+    /**
+     * Connection rounds: the first with INIT; after a network failure during the copy, the
+     * next ones reconnect, resume InnoDB's apply in RESTART mode and send REINIT, as MySQL's
+     * recipient does, while the donor keeps its snapshot (at most {@link #MAX_ROUNDS}).
+     */
     private int connectAndRun() {
-        masterTask.connection = connect(thd);
-        if (masterTask.connection == 0) {
-            return recordPending(thd, MysqlError.ER_CLONE_DONOR.code(), "connect");
+        boolean restart = false;
+        for (int round = 1; ; round++) {
+            RoundResult result = round(restart);
+            int rc = result.rc();
+            if (rc == 0 || !result.resumable()) {
+                return rc;
+            }
+            if (server.killed(thd)) {
+                link.clearError(thd);
+                return recordRaised(thd, MysqlError.ER_QUERY_INTERRUPTED.code(),
+                        MysqlError.ER_QUERY_INTERRUPTED.message());
+            }
+            CloneException cause = failure.get();
+            String what = cause == null ? "error " + rc : cause.code() + ": " + cause.getMessage();
+            if (parameters.donorTimeoutMinutes <= 0) {
+                return noResume(String.format("the connection to %s failed during the copy (%s); the donor keeps "
+                        + "nothing to resume (clone_donor_timeout_after_network_failure = 0)", source.address(), what));
+            }
+            if (round >= MAX_ROUNDS) {
+                return noResume(String.format("the connection to %s failed during the copy (%s) in the last of %d "
+                        + "connection rounds; no more resumes", source.address(), what, MAX_ROUNDS));
+            }
+            int next = round + 1;
+            bestEffort("log the failure", () -> LOG.warn("Clone: network failure during the copy from {} after {} "
+                    + "bytes applied ({}); reconnecting for up to {} min to resume (round {} of at most {})",
+                    source.address(), stats.totalBytes(), cause == null ? rc : cause.getMessage(),
+                    parameters.donorTimeoutMinutes, next, MAX_ROUNDS));
+            if (!restart || result.copied()) {
+                // The donor's wait starts again at each failure of a copy that had resumed.
+                failedAtNanos = System.nanoTime();
+            }
+            // The failure is behind: tasks must not stop on it, and the session's error is cleared.
+            failure.clear();
+            link.clearError(thd);
+            restart = true;
+        }
+    }
+
+    /** A network failure that cannot be resumed: 3862 naming the donor, in place of the bare network error. */
+    private int noResume(String message) {
+        failure.clear();
+        link.clearError(thd);
+        return recordRaised(thd, MysqlError.ER_CLONE_DONOR.code(), MysqlError.ER_CLONE_DONOR.message(message));
+    }
+
+    /** One round's outcome; resumable when a network failure cut it during the copy. */
+    private record RoundResult(int rc, boolean resumable, boolean copied) {
+        RoundResult(int rc, boolean resumable) {
+            this(rc, resumable, false);
+        }
+    }
+
+    /** When the network failure that began the current resume happened (System.nanoTime). */
+    private long failedAtNanos;
+
+    private RoundResult round(boolean restart) {
+        runningTasks = 1;
+        synchronized (this) {
+            workersClosed = false;
+        }
+        if (restart) {
+            long deadline = failedAtNanos + parameters.donorTimeoutMinutes * 60_000_000_000L;
+            long started = System.nanoTime();
+            Reconnector.Outcome back = new Reconnector(Reconnector.DEFAULT_INTERVAL_NANOS, () -> server.killed(thd))
+                    .reconnect(failedAtNanos, deadline, () -> connect(thd), attempt -> bestEffort(
+                            "log a reconnect", () -> LOG.info("Clone: reconnect {} to {} failed: {}", attempt,
+                                    source.address(), server.pendingErrorMessage(thd))));
+            reconnectNanos += System.nanoTime() - started;
+            if (back.connection() == 0) {
+                return new RoundResult(gaveUp(back), false);
+            }
+            masterTask.connection = back.connection();
+            autotuner = new Autotuner(config.maxConcurrency(), System.nanoTime());
+        } else {
+            masterTask.connection = connect(thd);
+            if (masterTask.connection == 0) {
+                return new RoundResult(recordPending(thd, MysqlError.ER_CLONE_DONOR.code(), "connect"), false);
+            }
         }
         auxConnection = connect(0);
         if (auxConnection == 0) {
@@ -208,16 +296,25 @@ public final class RemoteClone {
             int exit = masterTask.command(Command.EXIT, WireFormat.emptyPayload(), 0);
             link.disconnect(thd, masterTask.connection, exit != 0, false);
             masterTask.connection = 0;
-            return rc;
+            // As MySQL's recipient: in a resume, another round (the donor may be coming back).
+            return new RoundResult(rc, restart);
         }
-        int rc = init();
-        if (rc == 0 && dataDir == null) {
+        int rc = restart ? reinit() : init();
+        boolean copying = false;
+        if (rc == 0 && !restart && dataDir == null) {
             rc = delayAfterDataDrop();
         }
         if (rc == 0) {
+            if (restart) {
+                resumes++;
+                bestEffort("log the resume", () -> LOG.warn("Clone: resumed from {} ({} of at most {}) after {} s "
+                        + "without the donor; {} bytes applied before", source.address(), resumes, MAX_ROUNDS - 1,
+                        String.format("%.1f", (System.nanoTime() - failedAtNanos) / 1e9), stats.totalBytes()));
+            }
             if (!config.autotuneConcurrency()) {
                 addWorkers(limitWorkers(config.maxConcurrency() - 1));
             }
+            copying = true;
             rc = masterTask.command(Command.EXECUTE, WireFormat.emptyPayload(), 0);
         }
         rc = outcome(rc);
@@ -243,7 +340,38 @@ public final class RemoteClone {
         if (rc != 0) {
             tellStorage(masterTask, rc);
         }
-        return rc;
+        // Every worker ends its apply task before InnoDB can restart the master's.
+        closeAndJoinWorkers();
+        rc = outcome(rc);
+        return new RoundResult(rc, (copying || restart) && isNetworkError(rc, false), copying);
+    }
+
+    /** No connection back within the donor's timeout (or a KILL): the clone's error, raised. */
+    private int gaveUp(Reconnector.Outcome back) {
+        String last = server.pendingErrorMessage(thd);
+        link.clearError(thd);
+        if (back.killed()) {
+            return recordRaised(thd, MysqlError.ER_QUERY_INTERRUPTED.code(), MysqlError.ER_QUERY_INTERRUPTED.message());
+        }
+        String message = MysqlError.ER_CLONE_DONOR.message(String.format(
+                "%s did not come back within %d s after a network failure during the copy (%d attempts; the donor "
+                        + "keeps the clone for clone_donor_timeout_after_network_failure = %d min); last attempt: %s",
+                source.address(), back.waitedNanos() / 1_000_000_000L, back.attempts(), parameters.donorTimeoutMinutes,
+                last == null ? "no answer" : last));
+        return recordRaised(thd, MysqlError.ER_CLONE_DONOR.code(), message);
+    }
+
+    /** REINIT: InnoDB's apply restarts where it stopped and gives the locator that tells the donor where. */
+    private int reinit() {
+        Locator restart = sharedLocator;
+        int rc = innodb.applyBegin(hton, thd, restart, InnoDbClone.MODE_RESTART, target);
+        if (rc != 0) {
+            return recordPending(thd, rc, "apply begin (restart)");
+        }
+        InitRequest request = new InitRequest(version,
+                InitRequest.ddlTimeoutWord(config.ddlTimeoutSeconds(), config.blockDdl()),
+                List.of(new EngineLocator(EngineLocator.INNODB, bytesOf(restart))));
+        return masterTask.command(Command.REINIT, WireFormat.encodeInit(request), 0);
     }
 
     private int init() {
@@ -720,12 +848,30 @@ public final class RemoteClone {
             }
         });
         bestEffort("record the clone's failure", () -> board.end(error.code(), error.getMessage()));
-        bestEffort("log the clone's failure", () -> LOG.error("Clone from {} failed after {} bytes: error {}: {}",
-                source.address(), stats.totalBytes(), error.code(), error.getMessage(), error.getCause()));
+        bestEffort("log the clone's failure", () -> LOG.error("Clone from {} failed after {} bytes{}: error {}: {}",
+                source.address(), stats.totalBytes(), resumeSummary(), error.code(), error.getMessage(),
+                error.getCause()));
         if (!existed && targetPath != null) {
             bestEffort("remove the incomplete clone", () -> removeTree(targetPath));
         }
         return error.code();
+    }
+
+    /**
+     * ", resumed N time(s) after network failures (S s reconnecting; B bytes of FILE COPY applied
+     * again)", or nothing. FILE COPY's estimate is the size of the files it copies, so what it
+     * applied beyond it is what the donor sent again and InnoDB applied a second time.
+     */
+    private String resumeSummary() {
+        if (resumes == 0 && reconnectNanos == 0) {
+            return "";
+        }
+        StageProgress fileCopy = board.stage(CloneStage.FILE_COPY);
+        String again = fileCopy == null || fileCopy.estimate() <= 0 ? ""
+                : String.format("; %d bytes of FILE COPY applied again", Math.max(0,
+                        fileCopy.data() - fileCopy.estimate()));
+        return String.format(", resumed %d time(s) after network failures (%.1f s reconnecting%s)", resumes,
+                reconnectNanos / 1e9, again);
     }
 
     private static void bestEffort(String what, Runnable step) {

@@ -53,6 +53,8 @@ public final class DonorSession implements CloneCallbacks {
     private Locator locator;
     private ByteBuffer locatorMemory; // the recipient's locator bytes, InnoDB's input at begin
     private boolean storageBegun;
+    /** InnoDB keeps a snapshot for a resume only once its copy began (in this or an earlier session). */
+    private boolean copyBegun;
     private ByteBuffer scratch;
     private long bytesSent;
 
@@ -131,6 +133,7 @@ public final class DonorSession implements CloneCallbacks {
                 if (!storageBegun) {
                     return protocolError("Wrong Clone RPC: Execute request before Init");
                 }
+                copyBegun = true;
                 return innodb.copy(hton, thd, locator, locator.taskId, this, bufferSize);
             case ACK:
                 return acknowledge(WireFormat.decodeAck(payload));
@@ -176,6 +179,10 @@ public final class DonorSession implements CloneCallbacks {
         }
         locator = begun;
         storageBegun = true;
+        if (mode == InnoDbClone.MODE_RESTART) {
+            copyBegun = true;
+            SnapshotWait.resumed();
+        }
         LOG.info("Clone donor: session {} began {} (protocol version 0x{})", threadId(),
                 mode == InnoDbClone.MODE_ADD_TASK ? "a task" : "the snapshot", Integer.toHexString(version));
         if (master && mode == InnoDbClone.MODE_START) {
@@ -366,13 +373,48 @@ public final class DonorSession implements CloneCallbacks {
     private void release(int error) {
         if (storageBegun) {
             storageBegun = false;
+            long timeout = master && copyBegun ? donorTimeoutMinutes() : 0;
+            SnapshotWait wait = null;
+            if (SnapshotWait.kept(master && copyBegun, error, timeout)) {
+                wait = new SnapshotWait();
+                bestEffort(() -> LOG.warn("Clone donor: session {} lost its recipient (error {}: {}); the snapshot "
+                        + "waits up to {} min (clone_donor_timeout_after_network_failure) for the recipient to resume",
+                        threadId(), error, server.pendingErrorMessage(thd), timeout));
+            }
+            // On a network error InnoDB's clone end is where the snapshot waits for a REINIT.
             int rc = innodb.end(hton, thd, locator, locator.taskId, error);
+            if (wait != null) {
+                SnapshotWait ended = wait;
+                bestEffort(() -> logWaitEnd(ended, timeout));
+            }
             bestEffort(() -> LOG.info("Clone donor: session {} ended its snapshot task (error {}, end {})",
                     threadId(), error, rc));
         }
         if (backupLocked) {
             backupLocked = false;
             server.releaseBackupLock(thd);
+        }
+    }
+
+    private void logWaitEnd(SnapshotWait wait, long timeout) {
+        switch (wait.ending(server.killed(thd), timeout)) {
+            case RESUMED -> LOG.info("Clone donor: session {}: the recipient resumed the snapshot after {} s",
+                    threadId(), wait.waitedSeconds());
+            case KILLED -> LOG.warn("Clone donor: session {} was killed after waiting {} s; snapshot dropped",
+                    threadId(), wait.waitedSeconds());
+            case TIMED_OUT -> LOG.error("Clone donor: no recipient resumed the snapshot within {} min "
+                    + "(clone_donor_timeout_after_network_failure); snapshot dropped", timeout);
+            case ENDED_EARLY -> LOG.warn("Clone donor: session {} stopped waiting after {} s (another clone "
+                    + "or DDL took over); snapshot dropped", threadId(), wait.waitedSeconds());
+        }
+    }
+
+    private long donorTimeoutMinutes() {
+        try {
+            List<String> values = link.configs(thd, OTHER_CONFIGS);
+            return values == null ? 5 : Long.parseLong(values.get(0).trim());
+        } catch (RuntimeException e) {
+            return 5; // InnoDB's own default when it cannot read the variable
         }
     }
 

@@ -147,12 +147,39 @@ class RecipientProtocolTest {
 
     @Test
     void aDonorThatDropsTheConnectionEndsTheClone() {
-        scriptInit(locators(), WireFormat.encodeComplete());
+        // A donor that keeps nothing for a resume (timeout 0): the clone ends at once.
+        scriptInit(WireFormat.encodeConfigV3("clone_donor_timeout_after_network_failure", "0"), locators(),
+                WireFormat.encodeComplete());
         link.script(4); // nothing: the read fails
         link.script(6, WireFormat.encodeComplete());
-        assertEquals(1158, runClone());
-        assertEquals(List.of("apply begin 3", "apply end 0", "apply begin 0", "apply end 1158"), innodb.calls);
+        assertEquals(3862, runClone());
+        assertEquals("Clone Donor Error: the connection to donor:3306 failed during the copy (1158: Got an error "
+                + "reading communication packets); the donor keeps nothing to resume "
+                + "(clone_donor_timeout_after_network_failure = 0).", server.message);
+        assertEquals(List.of("apply begin 3", "apply end 0", "apply begin 0", "apply end 3862"), innodb.calls);
         assertEquals(List.of("aux", "main (fatal)"), link.disconnected);
+    }
+
+    @Test
+    void aConnectionDroppedDuringTheCopyResumesWithReinitOnNewConnections() {
+        scriptInit(WireFormat.encodeConfigV3("clone_donor_timeout_after_network_failure", "1"), locators(),
+                WireFormat.encodeComplete());
+        link.script(4); // the first EXECUTE: the read fails
+        link.script(3, locators(), WireFormat.encodeComplete());
+        link.script(4, WireFormat.encodeDescriptor(12, 0, ByteBuffer.wrap(new byte[] {1})),
+                WireFormat.encodeData(ByteBuffer.wrap(new byte[] {42, 43})), WireFormat.encodeComplete());
+        link.script(6, WireFormat.encodeComplete());
+        link.script(6, WireFormat.encodeComplete());
+        link.script(6, WireFormat.encodeComplete());
+        assertEquals(0, runClone(), () -> "error " + server.message);
+        // The master's apply is not ended between rounds: InnoDB restarts it (mode 1) for REINIT.
+        assertEquals(List.of("apply begin 3", "apply end 0", "apply begin 0", "apply begin 1", "apply end 0"),
+                innodb.calls);
+        assertEquals(List.of("INIT", "EXECUTE", "EXIT", "REINIT", "EXECUTE", "EXIT", "EXIT"),
+                link.commands.stream().map(c -> c.substring(c.indexOf(' ') + 1)).toList());
+        assertEquals(List.of("apply [1] -> 2 bytes"), link.applies);
+        assertEquals(List.of("aux", "main (fatal)", "worker", "worker"), link.disconnected,
+                "round 1: aux, then main aborted; round 2's connections (3 and 4, named worker here) closed cleanly");
     }
 
     @Test
@@ -260,6 +287,12 @@ class RecipientProtocolTest {
             }
             disconnected.add((connection == MAIN ? "main" : connection == AUX ? "aux" : "worker")
                     + (fatal ? " (fatal)" : ""));
+        }
+
+        @Override
+        public void clearError(long thd) {
+            server.code = 0;
+            server.message = null;
         }
 
         @Override
