@@ -1,12 +1,10 @@
 package org.jclone.core.local;
 
-import java.io.IOException;
+import static org.jclone.core.error.BestEffort.bestEffort;
+
 import java.lang.ref.Reference;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -19,6 +17,7 @@ import org.jclone.core.engine.TargetDirectory;
 import org.jclone.core.error.CloneException;
 import org.jclone.core.error.Failure;
 import org.jclone.core.error.MysqlError;
+import org.jclone.core.io.IncompleteClone;
 import org.jclone.core.stats.CloneStats;
 import org.jclone.core.status.StatusBoard;
 import org.jclone.core.throttle.BandwidthThrottle;
@@ -415,46 +414,9 @@ public final class LocalClone {
         bestEffort("log the clone's failure", () -> LOG.error("Clone failed after {} bytes: error {}: {}",
                 stats.totalBytes(), error.code(), error.getMessage(), error.getCause()));
         if (!existed && path != null) {
-            bestEffort("remove the incomplete clone", () -> removeTree(path));
+            bestEffort("remove the incomplete clone", () -> IncompleteClone.remove(path));
         }
         return error.code();
-    }
-
-    /** Telling about the clone (log, status board) never decides its outcome. */
-    private static void bestEffort(String what, Runnable step) {
-        try {
-            step.run();
-        } catch (Throwable t) {
-            try {
-                LOG.warn("Clone: could not {}: {}", what, t.toString());
-            } catch (Throwable ignored) {
-                // The log itself failed; there is nowhere left to say it.
-            }
-        }
-    }
-
-    private static void removeTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            LOG.info("Removed the incomplete clone at {}", root);
-        } catch (IOException e) {
-            LOG.warn("Could not remove the incomplete clone at {}: {}", root, e.toString());
-        }
     }
 
     private static String mibPerSecond(long bytes, double seconds) {

@@ -1,14 +1,12 @@
 package org.jclone.core.remote.client;
 
-import java.io.IOException;
+import static org.jclone.core.error.BestEffort.bestEffort;
+
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +21,7 @@ import org.jclone.core.engine.TargetDirectory;
 import org.jclone.core.error.CloneException;
 import org.jclone.core.error.Failure;
 import org.jclone.core.error.MysqlError;
+import org.jclone.core.io.IncompleteClone;
 import org.jclone.core.local.Autotuner;
 import org.jclone.core.local.CloneRegistry;
 import org.jclone.core.remote.CloneLink;
@@ -852,7 +851,7 @@ public final class RemoteClone {
                 source.address(), stats.totalBytes(), resumeSummary(), error.code(), error.getMessage(),
                 error.getCause()));
         if (!existed && targetPath != null) {
-            bestEffort("remove the incomplete clone", () -> removeTree(targetPath));
+            bestEffort("remove the incomplete clone", () -> IncompleteClone.remove(targetPath));
         }
         return error.code();
     }
@@ -874,39 +873,4 @@ public final class RemoteClone {
                 reconnectNanos / 1e9, again);
     }
 
-    private static void bestEffort(String what, Runnable step) {
-        try {
-            step.run();
-        } catch (Throwable t) {
-            try {
-                LOG.warn("Clone: could not {}: {}", what, t.toString());
-            } catch (Throwable ignored) {
-                // Nowhere left to say it.
-            }
-        }
-    }
-
-    private static void removeTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            LOG.info("Removed the incomplete clone at {}", root);
-        } catch (IOException e) {
-            LOG.warn("Could not remove the incomplete clone at {}: {}", root, e.toString());
-        }
-    }
 }

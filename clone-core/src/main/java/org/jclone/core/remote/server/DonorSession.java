@@ -1,5 +1,7 @@
 package org.jclone.core.remote.server;
 
+import static org.jclone.core.error.BestEffort.bestEffort;
+
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.jclone.core.engine.CloneCallbacks;
@@ -100,7 +102,7 @@ public final class DonorSession implements CloneCallbacks {
             mover.close();
         }
         int result = rc;
-        bestEffort(() -> LOG.info("Clone donor: session {} ends ({}), {} bytes sent", threadId(),
+        bestEffort("log the session", () -> LOG.info("Clone donor: session {} ends ({}), {} bytes sent", threadId(),
                 result == 0 ? "done" : "error " + result, bytesSent));
         return rc;
     }
@@ -360,7 +362,7 @@ public final class DonorSession implements CloneCallbacks {
             raise(rc, MysqlError.ER_INTERNAL_ERROR.message("clone donor failed with error " + rc));
         }
         int sent = link.sendError(thd, Response.ERROR.code(), isNetworkError(rc));
-        bestEffort(() -> LOG.info("Clone donor: session {} sent error {}: {}", threadId(), rc,
+        bestEffort("log the session", () -> LOG.info("Clone donor: session {} sent error {}: {}", threadId(), rc,
                 server.pendingErrorMessage(thd)));
         return sent != 0 ? sent : rc;
     }
@@ -377,7 +379,7 @@ public final class DonorSession implements CloneCallbacks {
             SnapshotWait wait = null;
             if (SnapshotWait.kept(master && copyBegun, error, timeout)) {
                 wait = new SnapshotWait();
-                bestEffort(() -> LOG.warn("Clone donor: session {} lost its recipient (error {}: {}); the snapshot "
+                bestEffort("log the session", () -> LOG.warn("Clone donor: session {} lost its recipient (error {}: {}); the snapshot "
                         + "waits up to {} min (clone_donor_timeout_after_network_failure) for the recipient to resume",
                         threadId(), error, server.pendingErrorMessage(thd), timeout));
             }
@@ -385,9 +387,9 @@ public final class DonorSession implements CloneCallbacks {
             int rc = innodb.end(hton, thd, locator, locator.taskId, error);
             if (wait != null) {
                 SnapshotWait ended = wait;
-                bestEffort(() -> logWaitEnd(ended, timeout));
+                bestEffort("log the end of the wait", () -> logWaitEnd(ended, timeout));
             }
-            bestEffort(() -> LOG.info("Clone donor: session {} ended its snapshot task (error {}, end {})",
+            bestEffort("log the session", () -> LOG.info("Clone donor: session {} ended its snapshot task (error {}, end {})",
                     threadId(), error, rc));
         }
         if (backupLocked) {
@@ -451,11 +453,4 @@ public final class DonorSession implements CloneCallbacks {
         }
     }
 
-    private static void bestEffort(Runnable step) {
-        try {
-            step.run();
-        } catch (Throwable ignored) {
-            // Logging never decides the outcome.
-        }
-    }
 }
