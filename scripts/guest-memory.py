@@ -15,7 +15,8 @@ mappings' shapes, not from labels the kernel has, so they are a reading of the l
 - JVM code cache: anonymous executable mappings;
 - JVM metaspace + CDS archive: classes.jsa and the anonymous mappings from 68 MiB below it to 1 GiB
   above it (metaspace nodes, compressed class space);
-- thread stacks: [stack] and anonymous mappings right after an anonymous guard (---p) mapping;
+- thread stacks: [stack] and anonymous mappings of at most 16 MiB right after an anonymous guard
+  (---p) mapping;
 - file-backed: mysqld's and the libraries' pages (libjvm included);
 - other anonymous: the rest, mostly mysqld's large allocations (performance_schema, log buffers).
 """
@@ -67,7 +68,7 @@ def category(i, m, maps, pool, jsa):
     if m["s"] % (64 << 20) == 0 and size <= 64 << 20:
         return "glibc malloc arenas"
     before = maps[i - 1] if i > 0 else None
-    if before and before["p"] == "---p" and before["e"] == m["s"] and not before["n"]:
+    if before and before["p"] == "---p" and before["e"] == m["s"] and not before["n"] and size <= 16 << 20:
         return "thread stacks"
     return OTHER
 
