@@ -6,6 +6,7 @@
 
 #include "boundary.h"
 #include "class_loader.h"
+#include "heap_release.h"
 #include "jvm.h"
 #include "natives.h"
 #include "sysvars.h"
@@ -214,6 +215,16 @@ void java_stop() {
   release_core(env);
 }
 
+namespace {
+
+// After a clone statement (or a donor's session) ends, whatever its outcome.
+void after_clone() {
+  std::string line = release_free_heap();
+  if (!line.empty()) log_line(MY_INFORMATION_LEVEL, line);
+}
+
+}  // namespace
+
 int java_clone_local(THD *thd, const char *data_dir) {
   if (!started) {  // mysqld --initialize registers the handler without a JVM
     my_printf_error(kErInternalError, "Internal error: %s", 0,
@@ -239,6 +250,7 @@ int java_clone_local(THD *thd, const char *data_dir) {
   jint result = env->CallStaticIntMethod(entry_points.entry, entry_points.clone_local,
                                          reinterpret_cast<jlong>(thd), dir);
   env->DeleteLocalRef(dir);
+  after_clone();
   if (env->ExceptionCheck()) {
     std::string text = "clone failed in the Java core: " + describe_and_clear(env);
     log_line(MY_ERROR_LEVEL, text);
@@ -297,6 +309,7 @@ int java_clone_remote(THD *thd, const char *host, unsigned int port, const char 
   for (jbyteArray array : {host_bytes, user_bytes, password_bytes, dir_bytes}) {
     if (array != nullptr) env->DeleteLocalRef(array);
   }
+  after_clone();
   if (env->ExceptionCheck()) return entry_failed(env, "CLONE INSTANCE");
   return result;
 }
@@ -308,6 +321,7 @@ int java_clone_serve(THD *thd) {
   if (env == nullptr) return internal_error("clone: cannot attach the session thread to the JVM");
   jint result = env->CallStaticIntMethod(entry_points.entry, entry_points.clone_serve,
                                          reinterpret_cast<jlong>(thd));
+  after_clone();
   if (env->ExceptionCheck()) return entry_failed(env, "clone donor");
   return result;
 }

@@ -116,6 +116,9 @@ class DataPathTest {
         assertEquals(0, bytesInUse(), "memory/clone/data after the clone");
         assertEquals(CloneOps.longValue(donor, allocations("COUNT_ALLOC")),
                 CloneOps.longValue(donor, allocations("COUNT_FREE")), "every buffer given back");
+        // What the clone's threads malloc'ed and freed goes back to the OS too (heap_release.cc).
+        assertTrue(donor.errorLogText().contains("Clone plugin gave freed C heap memory back to the OS after the clone"),
+                "the plugin trims glibc's arenas after the clone and says so in the error log");
 
         MysqlServer clone = CloneOps.startClone(servers, "counted", target);
         assertEquals(Integer.toString(BLOB_ROWS), clone.scalar("SELECT COUNT(*) FROM " + BLOBS));

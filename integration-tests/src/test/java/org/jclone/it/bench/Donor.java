@@ -51,9 +51,16 @@ final class Donor implements AutoCloseable {
 
     /** A donor on a fresh copy of the template data directory (no data set). */
     static Donor startFresh(String name, BenchmarkSettings settings) {
+        return startFresh(name, settings, List.of());
+    }
+
+    /** A donor on a fresh copy of the template data directory with {@code extraOptions} after the usual ones. */
+    static Donor startFresh(String name, BenchmarkSettings settings, List<String> extraOptions) {
         MysqlServer.Builder builder = MysqlServer.builder(MysqlDistribution.mysql8()).name(name)
                 .group("benchmark").withPlugin(true).startTimeout(Duration.ofMinutes(5));
-        for (String option : options(settings)) {
+        List<String> all = new java.util.ArrayList<>(options(settings));
+        all.addAll(extraOptions);
+        for (String option : all) {
             int eq = option.indexOf('=');
             builder = eq < 0 ? builder.option(option) : builder.option(option.substring(0, eq), option.substring(eq + 1));
         }

@@ -31,6 +31,18 @@ final class GuestMemory {
     static int sampleEvery(int clones) {
         return Math.max(1, Math.min(10, clones / 10));
     }
+    /**
+     * The guests' buffer pool: MySQL's default, smaller than the data (100 MiB of filler that the load
+     * rewrites, events that only grow), so that it is full after the warm-up. With the benchmark's 1G
+     * the pool kept filling under the load for the whole run and its growth (tens of MiB, more
+     * without clones, whose load runs faster) hid what clones add.
+     */
+    static final String BUFFER_POOL = "128M";
+    /** The warm-up ends when VmRSS grew by less than this over {@link #FLAT_WINDOW_SECONDS}. */
+    static final double FLAT_MIB = 1.0;
+    static final int FLAT_WINDOW_SECONDS = 30;
+    /** ... or after this long, whichever comes first (the report states which). */
+    static final int MAX_WARMUP_SECONDS = 300;
     private static final String SCHEMA = "bank";
     private static final String BLOBS = SCHEMA + ".filler";
 
@@ -45,9 +57,13 @@ final class GuestMemory {
      * @param idleWithout   the same for the donor without clones
      * @param cloneSeconds  wall time of each clone
      * @param errors        workload errors (none expected)
+     * @param warmupWithSeconds    how long the load ran before the first reading (negative: it
+     *                             stopped at {@link #MAX_WARMUP_SECONDS} without being flat)
+     * @param warmupWithoutSeconds the same for the donor without clones
      */
     record Results(int clones, List<Sample> withClones, List<Sample> withoutClones, double idleWith,
-                   double idleWithout, int idleSeconds, List<Double> cloneSeconds, List<String> errors) {
+                   double idleWithout, int idleSeconds, List<Double> cloneSeconds, List<String> errors,
+                   double warmupWithSeconds, double warmupWithoutSeconds) {
 
         double beforeFirstClone() {
             return withClones.get(0).rssMiB();
@@ -73,11 +89,14 @@ final class GuestMemory {
         List<Double> cloneSeconds = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         double idleWith;
+        double warmupWith;
         try (Donor donor = prepared("guest-donor", settings)) {
             Workload load = load(donor.server());
+            warmupWith = warmUp(donor);
             long t0 = System.nanoTime();
             with.add(new Sample(0, 0, donor.residentBytes() / 1048576.0));
             BenchLog.info("guest: VmRSS before the first clone %.1f MiB", with.get(0).rssMiB());
+            MemorySnapshot.write(donor, settings.workDir().resolve("guest-memory/with-clones-before"));
             Path targets = settings.workDir().resolve("guest-clones");
             FileTrees.deleteTree(targets);
             Files.createDirectories(targets);
@@ -93,21 +112,26 @@ final class GuestMemory {
                         BenchLog.info("guest: after %d clones (%.0f s) VmRSS %.1f MiB", i, s.atSeconds(), s.rssMiB());
                     }
                 }
+                MemorySnapshot.write(donor, settings.workDir().resolve("guest-memory/with-clones-after"));
             } finally {
                 load.stop();
                 errors.addAll(load.errors());
                 FileTrees.deleteTree(targets);
             }
             idleWith = idle(donor, settings.guestIdleSeconds());
+            MemorySnapshot.write(donor, settings.workDir().resolve("guest-memory/with-clones-idle"));
             BenchLog.info("guest: %d s after the last clone, load stopped: VmRSS %.1f MiB", settings.guestIdleSeconds(),
                     idleWith);
         }
 
         List<Sample> without = new ArrayList<>();
         double idleWithout;
+        double warmupWithout;
         try (Donor donor = prepared("guest-no-clones", settings)) {
             Workload load = load(donor.server());
+            warmupWithout = warmUp(donor);
             long t0 = System.nanoTime();
+            MemorySnapshot.write(donor, settings.workDir().resolve("guest-memory/without-clones-before"));
             try {
                 for (Sample at : with) {
                     long due = t0 + (long) (at.atSeconds() * 1e9);
@@ -122,15 +146,17 @@ final class GuestMemory {
                 load.stop();
                 errors.addAll(load.errors());
             }
+            MemorySnapshot.write(donor, settings.workDir().resolve("guest-memory/without-clones-after"));
             idleWithout = idle(donor, settings.guestIdleSeconds());
+            MemorySnapshot.write(donor, settings.workDir().resolve("guest-memory/without-clones-idle"));
         }
         return new Results(clones, with, without, idleWith, idleWithout, settings.guestIdleSeconds(), cloneSeconds,
-                errors);
+                errors, warmupWith, warmupWithout);
     }
 
     /** A fresh donor with the plugin installed (its JVM started), the accounts and the filler. */
     private static Donor prepared(String name, BenchmarkSettings settings) throws SQLException {
-        Donor donor = Donor.startFresh(name, settings);
+        Donor donor = Donor.startFresh(name, settings, List.of("innodb_buffer_pool_size=" + BUFFER_POOL));
         donor.ensurePlugin();
         MysqlServer server = donor.server();
         server.execute("CREATE DATABASE " + SCHEMA);
@@ -138,6 +164,31 @@ final class GuestMemory {
         Workload.createEventsTable(server, SCHEMA);
         DataSets.createBlobs(server, BLOBS, BLOB_ROWS);
         return donor;
+    }
+
+    /**
+     * Runs the load until mysqld's VmRSS is flat (less than {@link #FLAT_MIB} growth over the last
+     * {@link #FLAT_WINDOW_SECONDS}), at most {@link #MAX_WARMUP_SECONDS}: the buffer pool, the
+     * connections' and performance_schema's memory reach their working size first, so that the
+     * series then shows what clones add rather than the load's own start. Returns its seconds.
+     */
+    private static double warmUp(Donor donor) throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<Double> readings = new ArrayList<>();
+        int step = 5;
+        int window = FLAT_WINDOW_SECONDS / step;
+        while (true) {
+            readings.add(donor.residentBytes() / 1048576.0);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            int n = readings.size();
+            boolean flat = n > window && readings.get(n - 1) - readings.get(n - 1 - window) < FLAT_MIB;
+            if (flat || seconds >= MAX_WARMUP_SECONDS) {
+                BenchLog.info("guest: warm-up %s after %.0f s, VmRSS %.1f MiB", flat ? "flat" : "NOT flat", seconds,
+                        readings.get(n - 1));
+                return flat ? seconds : -seconds;
+            }
+            Thread.sleep(step * 1000L);
+        }
     }
 
     private static Workload load(MysqlServer server) {

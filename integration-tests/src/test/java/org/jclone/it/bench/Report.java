@@ -362,6 +362,14 @@ final class Report {
                 GuestMemory.ACCOUNTS, GuestMemory.BLOB_ROWS / 10, g.clones(), GuestMemory.sampleEvery(g.clones()),
                 g.idleSeconds()));
         line();
+        line(f("Both donors have `innodb_buffer_pool_size=%s` (smaller than their data, so the pool is full), and "
+                + "the load warms each up until its VmRSS grows by less than %.0f MiB in %d s (at most %d s) before "
+                + "the first reading: with clones %s, without %s. The raw material for attributing the memory "
+                + "(smaps, performance_schema's memory instruments, thread names) before the first clone, after "
+                + "the last and when idle is in `integration-tests/target/bench/guest-memory/`.",
+                GuestMemory.BUFFER_POOL, GuestMemory.FLAT_MIB, GuestMemory.FLAT_WINDOW_SECONDS,
+                GuestMemory.MAX_WARMUP_SECONDS, warmup(g.warmupWithSeconds()), warmup(g.warmupWithoutSeconds())));
+        line();
         line("| clones | minutes | VmRSS with clones, MiB | VmRSS without clones, MiB |");
         line("| --- | --- | --- | --- |");
         for (int i = 0; i < g.withClones().size(); i++) {
@@ -387,6 +395,10 @@ final class Report {
         line();
         line("![mysqld VmRSS with and without clones](" + Charts.GUEST_PNG + ")");
         line();
+    }
+
+    private static String warmup(double seconds) {
+        return seconds >= 0 ? f("flat after %.0f s", seconds) : f("**not flat** after %.0f s", -seconds);
     }
 
     private void fileSystems() {
