@@ -48,3 +48,10 @@ struct JniGuard<Function> {
 };
 
 }  // namespace jclone
+
+// One JNINativeMethod entry whose function runs inside JniGuard (inside namespace jclone).
+#define NATIVE(name, signature, function)                         \
+  {                                                               \
+    const_cast<char *>(name), const_cast<char *>(signature),      \
+        reinterpret_cast<void *>(&JniGuard<&function>::call)      \
+  }

@@ -95,12 +95,6 @@ jstring io_error_text(JNIEnv *env, jclass, jint code) {
 }
 
 // As in natives.cc: each native runs inside JniGuard, so no C++ exception unwinds into the JVM.
-#define NATIVE(name, signature, function)                         \
-  {                                                               \
-    const_cast<char *>(name), const_cast<char *>(signature),      \
-        reinterpret_cast<void *>(&JniGuard<&function>::call)      \
-  }
-
 const JNINativeMethod io_methods[] = {
     NATIVE("identify", "(I[J)I", io_identify),
     NATIVE("statusFlags", "(I)I", io_status_flags),
@@ -112,7 +106,6 @@ const JNINativeMethod io_methods[] = {
     NATIVE("errorText", "(I)Ljava/lang/String;", io_error_text),
 };
 
-#undef NATIVE
 
 }  // namespace
 

@@ -277,12 +277,6 @@ void status_publish_progress(JNIEnv *env, jclass, jint id, jobjectArray stages,
 
 // Each native runs inside JniGuard: a C++ exception becomes a Java Error, never an
 // unwind through the JVM's frames.
-#define NATIVE(name, signature, function)                         \
-  {                                                               \
-    const_cast<char *>(name), const_cast<char *>(signature),      \
-        reinterpret_cast<void *>(&JniGuard<&function>::call)      \
-  }
-
 const JNINativeMethod server_methods[] = {
     NATIVE("log", "(ILjava/lang/String;)V", server_log),
     NATIVE("sysvarLong", "(Ljava/lang/String;)J", server_sysvar_long),
@@ -321,7 +315,6 @@ const JNINativeMethod status_table_methods[] = {
            status_publish_progress),
 };
 
-#undef NATIVE
 
 bool bind(JNIEnv *env, const char *class_name, const JNINativeMethod *methods, int count,
           std::string *error) {

@@ -363,12 +363,6 @@ jobject remote_view_at(JNIEnv *env, jclass, jlong address, jint length) {
   return view(env, reinterpret_cast<unsigned char *>(address), address == 0 ? 0 : length);
 }
 
-#define NATIVE(name, signature, function)                         \
-  {                                                               \
-    const_cast<char *>(name), const_cast<char *>(signature),      \
-        reinterpret_cast<void *>(&JniGuard<&function>::call)      \
-  }
-
 const JNINativeMethod remote_methods[] = {
     NATIVE("connect", "(J[BI[B[BI[B[B[BLjava/nio/ByteBuffer;)J", remote_connect),
     NATIVE("sendCommand", "(JJZILjava/nio/ByteBuffer;I)I", remote_send_command),
@@ -400,7 +394,6 @@ const JNINativeMethod remote_methods[] = {
     NATIVE("viewAt", "(JI)Ljava/nio/ByteBuffer;", remote_view_at),
 };
 
-#undef NATIVE
 
 }  // namespace
 
