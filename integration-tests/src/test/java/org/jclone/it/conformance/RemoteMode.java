@@ -23,27 +23,29 @@ final class RemoteMode implements BeforeAllCallback, AfterAllCallback {
     final boolean certificates;
     final UnaryOperator<MysqlServer.Builder> options;
     final List<String> clonedStatus;
+    final boolean skipSpaceValidation;
 
     RemoteMode() {
-        this("", false, b -> b, BINLOG_NO_GTID);
+        this("", false, b -> b, BINLOG_NO_GTID, false);
     }
 
     private RemoteMode(String require, boolean certificates, UnaryOperator<MysqlServer.Builder> options,
-            List<String> clonedStatus) {
+            List<String> clonedStatus, boolean skipSpaceValidation) {
         this.require = require;
         this.certificates = certificates;
         this.options = options;
         this.clonedStatus = clonedStatus;
+        this.skipSpaceValidation = skipSpaceValidation;
     }
 
     /** clone_require_ssl: the clone command ends with REQUIRE SSL. */
     static RemoteMode requireSsl() {
-        return new RemoteMode(" REQUIRE SSL", false, b -> b, BINLOG_NO_GTID);
+        return new RemoteMode(" REQUIRE SSL", false, b -> b, BINLOG_NO_GTID, false);
     }
 
     /** clone_require_no_ssl: REQUIRE NO SSL. */
     static RemoteMode requireNoSsl() {
-        return new RemoteMode(" REQUIRE NO SSL", false, b -> b, BINLOG_NO_GTID);
+        return new RemoteMode(" REQUIRE NO SSL", false, b -> b, BINLOG_NO_GTID, false);
     }
 
     /**
@@ -52,12 +54,22 @@ final class RemoteMode implements BeforeAllCallback, AfterAllCallback {
      * the suite uses its std_data files), then REQUIRE SSL.
      */
     static RemoteMode requireSslCertificate() {
-        return new RemoteMode(" REQUIRE SSL", true, b -> b, BINLOG_NO_GTID);
+        return new RemoteMode(" REQUIRE SSL", true, b -> b, BINLOG_NO_GTID, false);
     }
 
     /** The server (and every clone started) with other options, and the status row a clone then shows. */
     static RemoteMode withServerOptions(UnaryOperator<MysqlServer.Builder> options, List<String> clonedStatus) {
-        return new RemoteMode("", false, options, clonedStatus);
+        return new RemoteMode("", false, options, clonedStatus, false);
+    }
+
+    /**
+     * skip_space_validation: the server started with innodb_validate_tablespace_paths = OFF, and a
+     * class that creates its tables first restarts it before cloning (SuiteSteps.skipsSpaceValidation),
+     * so that InnoDB has not opened their tablespaces when the clone begins.
+     */
+    static RemoteMode skipSpaceValidation() {
+        return new RemoteMode("", false, b -> b.option("innodb-validate-tablespace-paths", "OFF"), BINLOG_NO_GTID,
+                true);
     }
 
     @Override

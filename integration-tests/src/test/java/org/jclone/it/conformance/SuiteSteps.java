@@ -53,6 +53,11 @@ final class SuiteSteps {
         return remote != null;
     }
 
+    /** Whether the running file restarts its server with innodb_validate_tablespace_paths = OFF before cloning. */
+    static boolean skipsSpaceValidation() {
+        return remote != null && remote.skipSpaceValidation;
+    }
+
     /** A server as the running file wants it (a remote variation may add options), not started. */
     static MysqlServer.Builder server(ServerFactory servers, String name) {
         MysqlServer.Builder builder = servers.mysql8(name).withPlugin(true);

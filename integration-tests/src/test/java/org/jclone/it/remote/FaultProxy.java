@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the donor, and {@link #refuseFor(long)} resets each new connection at once for a span.
  * Loopback only: it listens on and connects to 127.0.0.1.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
     private final int targetPort;
     private final ServerSocket listener;
     private final Thread acceptor;
@@ -33,7 +33,7 @@ final class FaultProxy implements AutoCloseable {
     private volatile long refuseUntilNanos;
     private volatile boolean closed;
 
-    FaultProxy(int targetPort) throws IOException {
+    public FaultProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -42,7 +42,7 @@ final class FaultProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
@@ -51,7 +51,7 @@ final class FaultProxy implements AutoCloseable {
         return donorBytes.get();
     }
 
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
@@ -60,7 +60,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** Times {@link #cutAll()} found connections to cut (armed cuts included). */
-    int cuts() {
+    public int cuts() {
         return cuts.get();
     }
 
@@ -70,7 +70,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** Resets every open connection; returns how many there were. */
-    int cutAll() {
+    public int cutAll() {
         List<Link> open;
         synchronized (this) {
             open = new ArrayList<>(links);
