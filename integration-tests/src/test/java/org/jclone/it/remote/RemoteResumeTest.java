@@ -11,12 +11,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jclone.core.remote.protocol.Command;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
@@ -52,6 +55,11 @@ class RemoteResumeTest {
     private static FaultProxy proxy;
     /** FILE COPY's DATA in a clone that nothing cut (the first test). */
     private static long fileCopyBytes;
+    /** ACKs the recipient sent in the first test's uncut clone. */
+    private static int uncutAcks;
+    private static final String PLAIN = " REQUIRE NO SSL";
+    private static final int ACK = Command.ACK.code();
+    private static final int ATTACH = Command.ATTACH.code();
 
     @BeforeAll
     static void startServers(ServerFactory servers) throws Exception {
@@ -85,9 +93,14 @@ class RemoteResumeTest {
     }
 
     private static Duration clone(Path target) throws SQLException {
+        return clone(target, "");
+    }
+
+    /** With {@link #PLAIN}: no TLS (and no compression is set), so that the proxy reads the commands. */
+    private static Duration clone(Path target, String clauses) throws SQLException {
         long t0 = System.nanoTime();
         try (Connection c = recipient.connect(); Statement s = c.createStatement()) {
-            s.execute(cloneSql(target));
+            s.execute(cloneSql(target) + clauses);
         }
         return Duration.ofNanos(System.nanoTime() - t0);
     }
@@ -150,8 +163,13 @@ class RemoteResumeTest {
     void anUncutCloneThroughTheProxy() throws Exception {
         Path target = CloneOps.newTarget(recipient, "uncut");
         long before = proxy.donorBytes();
-        Duration took = clone(target);
+        int acks = proxy.commandsSeen(ACK);
+        Duration took = clone(target, PLAIN);
+        uncutAcks = proxy.commandsSeen(ACK) - acks;
         fileCopyBytes = progress("DATA", "FILE COPY");
+        System.out.printf("[RemoteResumeTest] uncut: %d ACK(s), %d ATTACH(es) through the proxy%n", uncutAcks,
+                proxy.commandsSeen(ATTACH));
+        assertTrue(uncutAcks >= 1, "the proxy reads the plain-text commands: " + uncutAcks);
         System.out.printf("[RemoteResumeTest] uncut: %d ms, data %d bytes (FILE COPY %d), from the donor %d bytes%n",
                 took.toMillis(), progress("DATA", null), fileCopyBytes, proxy.donorBytes() - before);
         assertTrue(fileCopyBytes > 0);
@@ -339,6 +357,131 @@ class RemoteResumeTest {
         copy.stop();
     }
 
+    /** Waits for {@code n} cuts since {@code before}, while the clone runs. */
+    private static void awaitCuts(int before, int n, CompletableFuture<?> running) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (proxy.cuts() - before < n) {
+            if (running.isDone()) {
+                running.get();
+                throw new AssertionError("the clone ended before cut " + n);
+            }
+            assertTrue(System.nanoTime() < deadline, "cut " + n + " never came");
+            Thread.sleep(2);
+        }
+    }
+
+    /** The recipient's log lines about failures, resumes and the clone's end. */
+    private static void printResumeLines(String log) {
+        for (String line : log.split("\n")) {
+            if (line.contains("Clone: network failure") || line.contains("Clone: resumed")
+                    || line.contains("Clone: reconnect") || line.contains("Clone ends")) {
+                System.out.println("[RemoteResumeTest]   log: " + line.substring(line.indexOf("Clone")));
+            }
+        }
+    }
+
+    private static String stageInProgress() throws SQLException {
+        return recipient.scalar("SELECT STAGE FROM performance_schema.clone_progress WHERE STATE = 'In Progress'");
+    }
+
+    @Test
+    @Order(5)
+    void cutWhenAcknowledgementsPassTheCloneResumesAndIsConsistent(ServerFactory servers) throws Exception {
+        Path target = CloneOps.newTarget(recipient, "ack-cut");
+        String recipientLogBefore = recipient.errorLogText();
+        int cutsBefore = proxy.cuts();
+        int acksBefore = proxy.commandsSeen(ACK);
+        recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+        List<String> cutIn = new ArrayList<>();
+        Duration took;
+        try {
+            long t0 = System.nanoTime();
+            proxy.cutWhenCommand(ACK, 1);
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    clone(target, PLAIN);
+                } catch (SQLException e) {
+                    throw new RuntimeException(CloneOps.describe(e), e);
+                }
+            });
+            // Each ACK of an uncut clone is cut once, in turn. A resumed clone sends the ACK that was
+            // cut again (InnoDB's apply restarts in the state it was in): the second ACK after a cut
+            // is the next one.
+            for (int cut = 1; cut <= uncutAcks; cut++) {
+                awaitCuts(cutsBefore, cut, running);
+                cutIn.add(stageInProgress() + " at ACK " + (proxy.commandsSeen(ACK) - acksBefore));
+                if (cut < uncutAcks) {
+                    proxy.cutWhenCommand(ACK, 2);
+                }
+            }
+            running.get(120, TimeUnit.SECONDS);
+            took = Duration.ofNanos(System.nanoTime() - t0);
+        } finally {
+            if (proxy.commandCutArmed()) {
+                proxy.cutWhenCommand(255, Integer.MAX_VALUE);
+            }
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
+        }
+        String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
+        printResumeLines(recipientLog);
+        System.out.printf("[RemoteResumeTest] cut at each of %d ACK(s): %d ms, cuts in %s, ACKs sent %d, "
+                        + "FILE COPY data/estimate %s%n", uncutAcks, took.toMillis(), cutIn,
+                proxy.commandsSeen(ACK) - acksBefore, fileCopy());
+        assertEquals(uncutAcks, proxy.cuts() - cutsBefore);
+        assertEquals(uncutAcks, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        MysqlServer copy = CloneOps.startClone(servers, "ack-cut-copy", target);
+        assertDonorData(copy, (long) ACCOUNTS * BALANCE);
+        copy.stop();
+    }
+
+    @Test
+    @Order(6)
+    void fourTasksCutWhenAWorkersAttachPassesTheCloneResumesAndIsConsistent(ServerFactory servers) throws Exception {
+        Path target = CloneOps.newTarget(recipient, "attach-cut");
+        String recipientLogBefore = recipient.errorLogText();
+        int cutsBefore = proxy.cuts();
+        int attachesBefore = proxy.commandsSeen(ATTACH);
+        recipient.execute("SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 4",
+                "SET GLOBAL clone_max_data_bandwidth = 0");
+        Duration took;
+        String stage;
+        try {
+            long t0 = System.nanoTime();
+            // The second of the three workers' ATTACHes: one worker copies, one is not attached yet.
+            proxy.cutWhenCommand(ATTACH, 2);
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    clone(target, PLAIN);
+                } catch (SQLException e) {
+                    throw new RuntimeException(CloneOps.describe(e), e);
+                }
+            });
+            awaitCuts(cutsBefore, 1, running);
+            stage = stageInProgress();
+            running.get(120, TimeUnit.SECONDS);
+            took = Duration.ofNanos(System.nanoTime() - t0);
+        } finally {
+            if (proxy.commandCutArmed()) {
+                proxy.cutWhenCommand(255, Integer.MAX_VALUE);
+            }
+            recipient.execute("SET GLOBAL clone_autotune_concurrency = ON", "SET GLOBAL clone_max_concurrency = 16",
+                    "SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
+        }
+        String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
+        printResumeLines(recipientLog);
+        int attaches = proxy.commandsSeen(ATTACH) - attachesBefore;
+        System.out.printf("[RemoteResumeTest] 4 tasks cut at the 2nd ATTACH (in %s): %d ms, ATTACHes sent %d, "
+                + "FILE COPY data/estimate %s%n", stage, took.toMillis(), attaches, fileCopy());
+        assertEquals(1, proxy.cuts() - cutsBefore);
+        assertEquals(1, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertTrue(attaches > 2, "workers attached again after the resume: " + attaches);
+        assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        MysqlServer copy = CloneOps.startClone(servers, "attach-cut-copy", target);
+        assertDonorData(copy, (long) ACCOUNTS * BALANCE);
+        copy.stop();
+    }
+
     /** Transfers between accounts, one transaction each: the sum never changes. */
     private static void moveMoney(AtomicBoolean stop, AtomicLong transfers, AtomicReference<Throwable> trouble) {
         try (Connection c = donor.connect(); Statement s = c.createStatement()) {
@@ -358,7 +501,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void killWhileReconnectingEndsAtOnceAndANewCloneTakesTheDonorOver(ServerFactory servers) throws Exception {
         Path target = CloneOps.newTarget(recipient, "killed-while-waiting");
         String recipientLogBefore = recipient.errorLogText();
@@ -407,7 +550,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aDonorUnreachablePastItsTimeoutFailsTheCloneClearlyAndBothServersGoOn() throws Exception {
         donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 1");
         Path target = CloneOps.newTarget(recipient, "timed-out");
@@ -453,7 +596,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aReplacingCloneThatFailsForGoodLeavesTheRecipientWithoutUserDataAndTheNextCloneRecovers()
             throws Exception {
         recipient.execute("CREATE DATABASE only_here", "CREATE TABLE only_here.t (id INT PRIMARY KEY)",
