@@ -175,6 +175,9 @@ class RemoteResumeTest {
         assertTrue(fileCopyBytes > 0);
         assertFalse(recipient.errorLogText().contains("network failure"));
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        assertResumeColumns(recipient.errorLogText(), 0, 0);
+        assertEquals("7", recipient.scalar("SELECT COUNT(DATA_RESENT) FROM performance_schema.clone_progress"),
+                "DATA_RESENT is 0, never NULL, in a clone nothing cut");
         // (RemoteCloneTest starts and checks uncut copies; the copies below are all checked.)
     }
 
@@ -234,6 +237,7 @@ class RemoteResumeTest {
         assertEquals(3, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
         assertTrue(recipientLog.contains("resumed 3 time(s) after network failures"), recipientLog);
         assertTrue(recipientLog.contains("bytes of FILE COPY applied again)"), recipientLog);
+        assertResumeColumns(recipientLog, 3, 3);
         System.out.println("[RemoteResumeTest] under load, cut: FILE COPY data/estimate " + fileCopy());
         assertEquals(3, count(donorLog, "the recipient resumed the snapshot after"), donorLog);
         long data = progress("DATA", null);
@@ -287,6 +291,13 @@ class RemoteResumeTest {
         assertNull(trouble.get(), "the transfers run without errors during the clone");
         String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
         assertEquals(2, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertResumeColumns(recipientLog, 2, 0);
+        for (String stage : new String[] {"PAGE COPY", "REDO COPY"}) {
+            assertEquals("1", recipient.scalar("SELECT RESUMES FROM performance_schema.clone_progress WHERE STAGE = '"
+                    + stage + "'"), stage);
+            assertNull(recipient.scalar("SELECT DATA_RESENT FROM performance_schema.clone_progress WHERE STAGE = '"
+                    + stage + "'"), stage + ": no exact figure, NULL");
+        }
         System.out.println("[RemoteResumeTest] cut in PAGE COPY and REDO COPY, clone_progress: " + recipient.query(
                 "SELECT STAGE, STATE, THREADS, DATA, NETWORK FROM performance_schema.clone_progress"));
         MysqlServer copy = CloneOps.startClone(servers, "cut-page-redo-copy", target);
@@ -349,6 +360,7 @@ class RemoteResumeTest {
         String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
         String donorLog = donor.errorLogText().substring(donorLogBefore.length());
         assertEquals(3, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertResumeColumns(recipientLog, 3, 3);
         // The REINIT's session begins the snapshot again; workers attach after it.
         int reinit = donorLog.indexOf("began the snapshot", donorLog.indexOf("began the snapshot") + 1);
         assertTrue(reinit > 0 && donorLog.indexOf("began a task", reinit) > 0, donorLog);
@@ -370,12 +382,46 @@ class RemoteResumeTest {
         }
     }
 
+    /**
+     * clone_progress's RESUMES and DATA_RESENT against the recipient's log: {@code resumes} in all,
+     * {@code resumedIn} of them in FILE COPY, whose DATA_RESENT is the figure the clone's end line
+     * gives ("B bytes of FILE COPY applied again"); a stage never resumed shows 0 resent.
+     */
+    private static void assertResumeColumns(String recipientLog, int resumes, int resumedInFileCopy)
+            throws SQLException {
+        List<List<String>> rows = recipient.query(
+                "SELECT STAGE, RESUMES, DATA_RESENT FROM performance_schema.clone_progress");
+        System.out.println("[RemoteResumeTest]   clone_progress STAGE, RESUMES, DATA_RESENT: " + rows);
+        assertEquals(Integer.toString(resumes),
+                recipient.scalar("SELECT SUM(RESUMES) FROM performance_schema.clone_progress"));
+        assertEquals(Integer.toString(resumedInFileCopy), recipient.scalar(
+                "SELECT RESUMES FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'"));
+        for (List<String> row : rows) {
+            if ("0".equals(row.get(1))) {
+                assertEquals("0", row.get(2), "never resumed, nothing resent: " + row);
+            }
+        }
+        String fileCopyResent = recipient.scalar(
+                "SELECT DATA_RESENT FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'");
+        java.util.regex.Matcher logged = java.util.regex.Pattern.compile(
+                "resumed " + resumes + " time\\(s\\) after network failures \\([0-9.]+ s reconnecting; (\\d+) bytes "
+                        + "of FILE COPY applied again\\)").matcher(recipientLog);
+        if (resumes == 0) {
+            assertFalse(recipientLog.contains("after network failures"), recipientLog);
+        } else {
+            assertTrue(logged.find(), recipientLog);
+            if (resumedInFileCopy > 0) {
+                assertEquals(logged.group(1), fileCopyResent, "FILE COPY's DATA_RESENT and the log's figure");
+            }
+        }
+    }
+
     /** The recipient's log lines about failures, resumes and the clone's end. */
     private static void printResumeLines(String log) {
         for (String line : log.split("\n")) {
             if (line.contains("Clone: network failure") || line.contains("Clone: resumed")
                     || line.contains("Clone: reconnect") || line.contains("Clone ends")) {
-                System.out.println("[RemoteResumeTest]   log: " + line.substring(line.indexOf("Clone")));
+                System.out.println("[RemoteResumeTest]   log: " + line);
             }
         }
     }
@@ -389,6 +435,7 @@ class RemoteResumeTest {
     void cutWhenAcknowledgementsPassTheCloneResumesAndIsConsistent(ServerFactory servers) throws Exception {
         Path target = CloneOps.newTarget(recipient, "ack-cut");
         String recipientLogBefore = recipient.errorLogText();
+        String donorLogBefore = donor.errorLogText();
         int cutsBefore = proxy.cuts();
         int acksBefore = proxy.commandsSeen(ACK);
         recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
@@ -424,11 +471,25 @@ class RemoteResumeTest {
         }
         String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
         printResumeLines(recipientLog);
+        // When the donor's session noticed each cut, and when the recipient's REINIT took its snapshot over.
+        for (String line : donor.errorLogText().substring(donorLogBefore.length()).split("\n")) {
+            if (line.contains("lost its recipient") || line.contains("resumed the snapshot")) {
+                System.out.println("[RemoteResumeTest]   donor log: " + line);
+            }
+        }
         System.out.printf("[RemoteResumeTest] cut at each of %d ACK(s): %d ms, cuts in %s, ACKs sent %d, "
                         + "FILE COPY data/estimate %s%n", uncutAcks, took.toMillis(), cutIn,
                 proxy.commandsSeen(ACK) - acksBefore, fileCopy());
         assertEquals(uncutAcks, proxy.cuts() - cutsBefore);
         assertEquals(uncutAcks, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        // Each resume is counted in the stage its cut came in.
+        int inFileCopy = (int) cutIn.stream().filter(c -> c.startsWith("FILE COPY ")).count();
+        assertResumeColumns(recipientLog, uncutAcks, inFileCopy);
+        for (String stage : List.of("DROP DATA", "FILE COPY", "PAGE COPY", "REDO COPY")) {
+            long expected = cutIn.stream().filter(c -> c.startsWith(stage + " ")).count();
+            assertEquals(Long.toString(expected), recipient.scalar("SELECT RESUMES FROM performance_schema.clone_progress"
+                    + " WHERE STAGE = '" + stage + "'"), stage + ", cuts in " + cutIn);
+        }
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
         MysqlServer copy = CloneOps.startClone(servers, "ack-cut-copy", target);
         assertDonorData(copy, (long) ACCOUNTS * BALANCE);
@@ -475,6 +536,7 @@ class RemoteResumeTest {
                 + "FILE COPY data/estimate %s%n", stage, took.toMillis(), attaches, fileCopy());
         assertEquals(1, proxy.cuts() - cutsBefore);
         assertEquals(1, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertResumeColumns(recipientLog, 1, "FILE COPY".equals(stage) ? 1 : 0);
         assertTrue(attaches > 2, "workers attached again after the resume: " + attaches);
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
         MysqlServer copy = CloneOps.startClone(servers, "attach-cut-copy", target);
