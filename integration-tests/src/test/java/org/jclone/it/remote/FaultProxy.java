@@ -91,10 +91,13 @@ final class FaultProxy implements AutoCloseable {
             if (!link.isClosed()) {
                 count++;
             }
-            link.reset();
         }
+        // Counted before the resets: whoever sees a reset also sees the cut counted.
         if (count > 0) {
             cuts.incrementAndGet();
+        }
+        for (Link link : open) {
+            link.reset();
         }
         return count;
     }
