@@ -111,10 +111,6 @@ final class CommandScanner {
         return position;
     }
 
-    boolean cloneMode() {
-        return cloneMode;
-    }
-
     boolean encrypted() {
         return encrypted;
     }

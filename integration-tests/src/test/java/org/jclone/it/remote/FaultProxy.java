@@ -121,6 +121,11 @@ final class FaultProxy implements AutoCloseable {
         cutCountdown = nth;
     }
 
+    /** Forgets a {@link #cutWhenCommand(int, int)} that has not cut yet. */
+    synchronized void disarmCommandCut() {
+        cutCode = -1;
+    }
+
     /** True while a {@link #cutWhenCommand(int, int)} waits for its command. */
     synchronized boolean commandCutArmed() {
         return cutCode >= 0;

@@ -305,7 +305,9 @@ class FaultProxyTest {
         byte[] got = receivedSoFar();
         assertEquals(2 * (connectionStart().length + 2 * command(ACK, 8).length), got.length,
                 "the donor got everything but the third ACK, not even its header");
-        // Later connections pass commands again.
+        // Disarmed, no cut comes; later connections pass commands again.
+        proxy.cutWhenCommand(ACK, 1);
+        proxy.disarmCommandCut();
         try (Socket c = connect()) {
             byte[] more = concat(connectionStart(), command(ACK, 1));
             assertArrayEquals(concat(more, more), roundTrip(c, more));

@@ -464,9 +464,7 @@ class RemoteResumeTest {
             running.get(120, TimeUnit.SECONDS);
             took = Duration.ofNanos(System.nanoTime() - t0);
         } finally {
-            if (proxy.commandCutArmed()) {
-                proxy.cutWhenCommand(255, Integer.MAX_VALUE);
-            }
+            proxy.disarmCommandCut();
             recipient.execute("SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
         }
         String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
@@ -523,9 +521,7 @@ class RemoteResumeTest {
             running.get(120, TimeUnit.SECONDS);
             took = Duration.ofNanos(System.nanoTime() - t0);
         } finally {
-            if (proxy.commandCutArmed()) {
-                proxy.cutWhenCommand(255, Integer.MAX_VALUE);
-            }
+            proxy.disarmCommandCut();
             recipient.execute("SET GLOBAL clone_autotune_concurrency = ON", "SET GLOBAL clone_max_concurrency = 16",
                     "SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
         }
