@@ -240,7 +240,7 @@ void status_publish_status(JNIEnv *env, jclass, jint id, jint pid, jstring state
 }
 
 // numbers holds kProgressNumbers values per stage, in the order of CloneStageRow.
-constexpr int kProgressNumbers = 8;
+constexpr int kProgressNumbers = 10;
 
 void status_publish_progress(JNIEnv *env, jclass, jint id, jobjectArray stages,
                              jobjectArray states, jlongArray numbers) {
@@ -271,6 +271,8 @@ void status_publish_progress(JNIEnv *env, jclass, jint id, jobjectArray stages,
     row.network = static_cast<uint64_t>(n[5]);
     row.data_speed = static_cast<uint32_t>(n[6]);
     row.network_speed = static_cast<uint32_t>(n[7]);
+    row.resumes = static_cast<uint32_t>(n[8]);
+    row.data_resent = static_cast<int64_t>(n[9]);
   }
   publish_progress(rows);
 }

@@ -11,7 +11,8 @@ namespace jclone {
 namespace {
 
 // Column lists as MySQL 8.0.31's clone plugin declares them, so queries and
-// tools written for it read ours unchanged.
+// tools written for it read ours unchanged; clone_progress has two more at the
+// end (RESUMES, DATA_RESENT), which column lists naming MySQL's never see.
 constexpr const char *kStatusDefinition =
     "`ID` int,"
     "`PID` int,"
@@ -37,7 +38,9 @@ constexpr const char *kProgressDefinition =
     "`DATA` bigint,"
     "`NETWORK` bigint,"
     "`DATA_SPEED` int,"
-    "`NETWORK_SPEED` int";
+    "`NETWORK_SPEED` int,"
+    "`RESUMES` int,"
+    "`DATA_RESENT` bigint";
 
 // What the tables show, replaced whole by the Java core.
 std::mutex rows_mutex;
@@ -85,6 +88,10 @@ void set_int(PsiField *field, uint64_t value) { int_column->set_unsigned(field, 
 void set_bigint(PsiField *field, uint64_t value) {
   bigint_column->set_unsigned(field, {value, false});
 }
+// A negative value is not known: NULL.
+void set_bigint_or_null(PsiField *field, int64_t value) {
+  bigint_column->set_unsigned(field, {value < 0 ? 0 : static_cast<uint64_t>(value), value < 0});
+}
 // An empty value shows as '' (not NULL), as in MySQL's plugin.
 void set_varchar(PsiField *field, const std::string &value) {
   string_column->set_varchar_utf8mb4(field, value.c_str());
@@ -126,6 +133,8 @@ int read_progress_column(uint32_t id, const CloneStageRow &row, PsiField *field,
     case 8: set_bigint(field, row.network); break;
     case 9: set_int(field, row.data_speed); break;
     case 10: set_int(field, row.network_speed); break;
+    case 11: set_int(field, row.resumes); break;
+    case 12: set_bigint_or_null(field, row.data_resent); break;
     default: break;
   }
   return 0;

@@ -36,6 +36,10 @@ struct CloneStageRow {
   uint64_t network = 0;
   uint32_t data_speed = 0;
   uint32_t network_speed = 0;
+  // Ours, after MySQL's columns: resumes after network failures in this stage, and the bytes
+  // of it applied again (negative: not known exactly, shown as NULL).
+  uint32_t resumes = 0;
+  int64_t data_resent = 0;
 };
 
 struct CloneProgressRows {

@@ -8,7 +8,7 @@ import org.jclone.core.status.StatusSink;
 
 /** Publishes the status board's rows to the plugin's performance_schema tables. */
 final class NativeStatusSink implements StatusSink {
-    private static final int NUMBERS_PER_STAGE = 8;
+    private static final int NUMBERS_PER_STAGE = 10;
 
     @Override
     public void publish(CloneStatus status) {
@@ -36,6 +36,8 @@ final class NativeStatusSink implements StatusSink {
             numbers[at + 5] = row.network();
             numbers[at + 6] = row.dataSpeed();
             numbers[at + 7] = row.networkSpeed();
+            numbers[at + 8] = row.resumes();
+            numbers[at + 9] = row.dataResent();
         }
         StatusTableNatives.publishProgress(progress.id(), stages, states, numbers);
     }

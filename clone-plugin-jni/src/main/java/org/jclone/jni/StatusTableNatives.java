@@ -9,8 +9,9 @@ final class StatusTableNatives {
             long binlogPosition, String gtidExecuted);
 
     /**
-     * One entry of {@code stages} and {@code states} per stage, and eight numbers per stage
-     * in {@code numbers}: threads, begin, end, estimate, data, network, data speed, network speed.
+     * One entry of {@code stages} and {@code states} per stage, and ten numbers per stage
+     * in {@code numbers}: threads, begin, end, estimate, data, network, data speed, network speed,
+     * resumes, data resent (negative: not known, NULL).
      */
     static native void publishProgress(int id, String[] stages, String[] states, long[] numbers);
 }

@@ -44,8 +44,9 @@ class MonitoringTest {
             "DROP DATA", "FILE COPY", "PAGE COPY", "REDO COPY", "FILE SYNC", "RESTART", "RECOVERY");
     private static final List<String> STATUS_COLUMNS = List.of("ID", "PID", "STATE", "BEGIN_TIME", "END_TIME",
             "SOURCE", "DESTINATION", "ERROR_NO", "ERROR_MESSAGE", "BINLOG_FILE", "BINLOG_POSITION", "GTID_EXECUTED");
+    /** MySQL's eleven columns, then ours: RESUMES and DATA_RESENT. */
     private static final List<String> PROGRESS_COLUMNS = List.of("ID", "STAGE", "STATE", "BEGIN_TIME", "END_TIME",
-            "THREADS", "ESTIMATE", "DATA", "NETWORK", "DATA_SPEED", "NETWORK_SPEED");
+            "THREADS", "ESTIMATE", "DATA", "NETWORK", "DATA_SPEED", "NETWORK_SPEED", "RESUMES", "DATA_RESENT");
     private static final String STATUS = "SELECT * FROM performance_schema.clone_status";
     private static final String PROGRESS = "SELECT * FROM performance_schema.clone_progress";
     private static final long MIB = 1024L * 1024L;
@@ -151,6 +152,8 @@ class MonitoringTest {
             assertTrue(stage.get("END_TIME").compareTo(stage.get("BEGIN_TIME")) >= 0, stage.toString());
             assertEquals("0", stage.get("DATA_SPEED"), "no speed once a stage has ended");
             assertEquals("0", stage.get("NETWORK"), "a local clone uses no network");
+            assertEquals("0", stage.get("RESUMES"), "a local clone never resumes");
+            assertEquals("0", stage.get("DATA_RESENT"), "a local clone sends nothing again");
         }
         long copied = Long.parseLong(progress.get(1).get("DATA"));
         assertTrue(copied >= 60 * MIB, "FILE COPY moved only " + copied + " bytes");

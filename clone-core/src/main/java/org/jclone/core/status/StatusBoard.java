@@ -143,6 +143,16 @@ public final class StatusBoard {
         stages[current.ordinal()] = row.withNetwork(network, speed);
     }
 
+    /** A remote clone resumed after a network failure: counted in the current stage. */
+    public synchronized void resumed() {
+        if (current == null) {
+            return;
+        }
+        stages[current.ordinal()] = stages[current.ordinal()].resumed();
+        persist();
+        publishProgress();
+    }
+
     /** The number of tasks now copying. */
     public synchronized void threads(int threads) {
         if (current == null) {

@@ -91,7 +91,11 @@ public final class StatusFiles {
         write(STATUS, text);
     }
 
-    /** Writes the progress rows; a stage still running is written as failed, as MySQL's plugin does. */
+    /**
+     * Writes the progress rows; a stage still running is written as failed, as MySQL's plugin does.
+     * Each stage's line has MySQL's seven numbers, then ours (resumes, bytes resent): MySQL's plugin
+     * reads a line's first seven and ignores the rest.
+     */
     public void writeProgress(CloneProgress progress) throws IOException {
         StringBuilder text = new StringBuilder().append(progress.id()).append('\n');
         for (StageProgress stage : progress.stages()) {
@@ -99,7 +103,8 @@ public final class StatusFiles {
             text.append(state.code()).append(' ').append(stage.threads()).append(' ')
                     .append(stage.beginMicros()).append(' ').append(stage.endMicros()).append(' ')
                     .append(stage.estimate()).append(' ').append(stage.data()).append(' ')
-                    .append(stage.network()).append('\n');
+                    .append(stage.network()).append(' ')
+                    .append(stage.resumes()).append(' ').append(stage.dataResent()).append('\n');
         }
         write(PROGRESS, text.toString());
     }
@@ -153,9 +158,11 @@ public final class StatusFiles {
         int id = (int) numbers(lines.get(0), 1)[0];
         List<StageProgress> stages = new ArrayList<>();
         for (CloneStage stage : CloneStage.values()) {
-            long[] n = numbers(line(lines, 1 + stage.ordinal()), 7);
+            // Files written by MySQL's plugin, or by ours before RESUMES and DATA_RESENT, end after
+            // NETWORK: those read as 0.
+            long[] n = numbers(line(lines, 1 + stage.ordinal()), 9);
             stages.add(new StageProgress(stage, CloneState.ofCode(n[0]), (int) n[1], n[2], n[3], n[4], n[5], n[6],
-                    0, 0));
+                    0, 0, (int) n[7], n[8]));
         }
         return Optional.of(new CloneProgress(id, stages));
     }

@@ -80,6 +80,59 @@ class StatusBoardTest {
     }
 
     @Test
+    void resumesAndTheBytesAppliedAgainAreCountedPerStageAndReadBackAfterARestart() throws Exception {
+        StatusBoard board = board();
+        board.begin(42, "/srv/clone/", null, 1);
+        board.resumed(); // in DROP DATA: nothing copied, nothing resent
+        tick(10);
+        board.nextStage(1000, 2);
+        board.addData(600);
+        assertEquals(0, board.stage(CloneStage.FILE_COPY).resumes());
+        board.resumed();
+        assertEquals(0, board.stage(CloneStage.FILE_COPY).dataResent(), "nothing beyond the estimate yet");
+        board.addData(700); // 300 bytes applied a second time
+        board.resumed();
+        board.addData(100);
+        tick(10);
+        board.nextStage(200, 2);
+        board.addData(50);
+        board.resumed();
+        tick(10);
+        board.nextStage(100, 2);
+        board.end(0, null);
+        CloneProgress progress = board.progress();
+        assertEquals(1, progress.stage(CloneStage.DROP_DATA).resumes());
+        assertEquals(0, progress.stage(CloneStage.DROP_DATA).dataResent());
+        assertEquals(2, progress.stage(CloneStage.FILE_COPY).resumes());
+        assertEquals(400, progress.stage(CloneStage.FILE_COPY).dataResent(), "DATA beyond the files' size");
+        assertEquals(1, progress.stage(CloneStage.PAGE_COPY).resumes());
+        assertEquals(StageProgress.UNKNOWN, progress.stage(CloneStage.PAGE_COPY).dataResent(), "no exact estimate");
+        assertEquals(0, progress.stage(CloneStage.REDO_COPY).resumes());
+        assertEquals(0, progress.stage(CloneStage.REDO_COPY).dataResent());
+        List<String> lines = Files.readAllLines(dataDir.resolve("#clone/#view_progress"));
+        assertTrue(lines.get(2).endsWith(" 2 400"), "MySQL's seven numbers, then ours: " + lines.get(2));
+        assertEquals(progress, board().progress(), "read back after a restart");
+    }
+
+    @Test
+    void progressFilesWithoutResumeFiguresReadAsNeverResumed() throws Exception {
+        // As MySQL's plugin (and ours before RESUMES and DATA_RESENT) writes them: seven numbers a stage.
+        Path folder = Files.createDirectories(dataDir.resolve("#clone"));
+        StringBuilder text = new StringBuilder("1\n");
+        for (int i = 0; i < CloneStage.COUNT; i++) {
+            text.append(i < 5 ? "2 1 1700000000000000 1700000000100000 1000 1000 1200\n" : "0 0 0 0 0 0 0\n");
+        }
+        Files.writeString(folder.resolve("#view_progress"), text);
+        CloneProgress progress = board().progress();
+        assertEquals(1000, progress.stage(CloneStage.FILE_COPY).data());
+        assertEquals(1200, progress.stage(CloneStage.FILE_COPY).network());
+        for (StageProgress stage : progress.stages()) {
+            assertEquals(0, stage.resumes(), stage.stage().label());
+            assertEquals(0, stage.dataResent(), stage.stage().label());
+        }
+    }
+
+    @Test
     void filesUseMySqlsLayoutAndARunningCloneIsWrittenAsInterrupted() throws Exception {
         StatusBoard board = board();
         board.begin(42, "/srv/clone/", null, 1);

@@ -130,8 +130,10 @@ class LocalDmlVariantsConformanceTest {
                     "CREATE TABLE dup_progress AS SELECT * FROM performance_schema.clone_progress");
             assertEquals(table("1\t12"), rows(c, "SELECT count(*), (SELECT count(*) FROM information_schema.COLUMNS"
                     + " WHERE TABLE_SCHEMA = 'test' AND TABLE_NAME = 'dup_status') FROM dup_status"));
-            assertEquals(table("7\t11"), rows(c, "SELECT count(*), (SELECT count(*) FROM information_schema.COLUMNS"
+            // MySQL's 11 columns and our RESUMES and DATA_RESENT: 0 for a local clone.
+            assertEquals(table("7\t13"), rows(c, "SELECT count(*), (SELECT count(*) FROM information_schema.COLUMNS"
                     + " WHERE TABLE_SCHEMA = 'test' AND TABLE_NAME = 'dup_progress') FROM dup_progress"));
+            assertEquals(table("0\t0"), rows(c, "SELECT SUM(RESUMES), SUM(DATA_RESENT) FROM dup_progress"));
             exec(c, "DROP TABLE dup_status", "DROP TABLE dup_progress");
         }
     }

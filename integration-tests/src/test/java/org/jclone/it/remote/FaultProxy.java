@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP proxy on 127.0.0.1 between a recipient and its donor that fails the network on
  * command: {@link #cutAll()} resets every open connection (both sides see a reset, as when a
  * link drops), {@link #cutAfterDonorBytes(long)} does so once that many more bytes came from
- * the donor, and {@link #refuseFor(long)} resets each new connection at once for a span.
+ * the donor, {@link #cutWhenCommand(int, int)} does so instead of forwarding a chosen clone
+ * command from the recipient (read by a {@link CommandScanner} on each connection: plain text
+ * only), and {@link #refuseFor(long)} resets each new connection at once for a span.
  * Loopback only: it listens on and connects to 127.0.0.1.
  */
 public final class FaultProxy implements AutoCloseable {
@@ -30,11 +32,19 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger cuts = new AtomicInteger();
     /** Donor bytes at which every connection is cut; Long.MAX_VALUE when not armed. */
     private final AtomicLong cutAt = new AtomicLong(Long.MAX_VALUE);
+    /** The command code whose nth passage cuts every connection; -1 when not armed. */
+    private int cutCode = -1;
+    private int cutCountdown;
+    /** Clone commands the recipient sent, by code, over every connection. */
+    private final AtomicInteger[] commandsSeen = new AtomicInteger[256];
     private volatile long refuseUntilNanos;
     private volatile boolean closed;
 
     public FaultProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
+        for (int i = 0; i < commandsSeen.length; i++) {
+            commandsSeen[i] = new AtomicInteger();
+        }
         this.listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         acceptor = new Thread(this::acceptLoop, "fault-proxy-" + port());
@@ -81,10 +91,13 @@ public final class FaultProxy implements AutoCloseable {
             if (!link.isClosed()) {
                 count++;
             }
-            link.reset();
         }
+        // Counted before the resets: whoever sees a reset also sees the cut counted.
         if (count > 0) {
             cuts.incrementAndGet();
+        }
+        for (Link link : open) {
+            link.reset();
         }
         return count;
     }
@@ -92,6 +105,45 @@ public final class FaultProxy implements AutoCloseable {
     /** Cuts every connection once {@code bytes} more bytes came from the donor. */
     void cutAfterDonorBytes(long bytes) {
         cutAt.set(donorBytes.get() + bytes);
+    }
+
+    /**
+     * Cuts every connection when the {@code nth} clone command with this code from now on (over
+     * every connection) reaches the proxy, instead of forwarding it: the donor never gets it.
+     * Arm it before the command's connection opens: only an armed proxy holds back the first bytes
+     * of a packet until its code is known (otherwise a header may already be forwarded).
+     */
+    synchronized void cutWhenCommand(int code, int nth) {
+        if (nth < 1) {
+            throw new IllegalArgumentException("nth must be 1 or more: " + nth);
+        }
+        cutCode = code;
+        cutCountdown = nth;
+    }
+
+    /** Forgets a {@link #cutWhenCommand(int, int)} that has not cut yet. */
+    synchronized void disarmCommandCut() {
+        cutCode = -1;
+    }
+
+    /** True while a {@link #cutWhenCommand(int, int)} waits for its command. */
+    synchronized boolean commandCutArmed() {
+        return cutCode >= 0;
+    }
+
+    /** Clone commands with this code the recipient sent through the proxy so far. */
+    int commandsSeen(int code) {
+        return commandsSeen[code].get();
+    }
+
+    /** A command passes the proxy: true when it is the one to cut at (the cut is then disarmed). */
+    private synchronized boolean commandPassing(int code) {
+        commandsSeen[code].incrementAndGet();
+        if (code != cutCode || --cutCountdown > 0) {
+            return false;
+        }
+        cutCode = -1;
+        return true;
     }
 
     /** New connections are reset at once for the next {@code millis} ms. */
@@ -191,11 +243,15 @@ public final class FaultProxy implements AutoCloseable {
 
         private void pump(Socket from, Socket to, boolean fromDonor) {
             byte[] buffer = new byte[64 * 1024];
+            CommandScanner scanner = fromDonor ? null : new CommandScanner(FaultProxy.this::commandPassing);
+            // Recipient bytes held back: the start of a packet whose command code has not arrived yet.
+            int held = 0;
+            long heldAt = 0; // stream offset of buffer[0]
             try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 while (true) {
-                    int n = in.read(buffer);
+                    int n = in.read(buffer, held, buffer.length - held);
                     if (n < 0) {
                         break;
                     }
@@ -209,9 +265,30 @@ public final class FaultProxy implements AutoCloseable {
                             cutAll();
                             return;
                         }
+                        out.write(buffer, 0, n);
+                        out.flush();
+                        continue;
                     }
-                    out.write(buffer, 0, n);
+                    int available = held + n;
+                    long cut = scanner.scan(buffer, held, n);
+                    if (cut >= 0) {
+                        // Everything before the command's packet goes on; the command never does.
+                        out.write(buffer, 0, (int) Math.max(0, cut - heldAt));
+                        out.flush();
+                        cutAll();
+                        return;
+                    }
+                    // Held back only while a command cut is armed: other traffic need not be packets.
+                    int decided = commandCutArmed()
+                            ? (int) Math.max(0, scanner.decidedUpTo() - heldAt) : available;
+                    out.write(buffer, 0, decided);
                     out.flush();
+                    held = available - decided;
+                    System.arraycopy(buffer, decided, buffer, 0, held);
+                    heldAt += decided;
+                }
+                if (held > 0) {
+                    out.write(buffer, 0, held); // an incomplete packet at the end: pass it on as it is
                 }
                 // An orderly end on one side is passed on as one; both ends done closes the pair.
                 to.shutdownOutput();

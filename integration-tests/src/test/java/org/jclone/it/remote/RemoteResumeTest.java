@@ -11,12 +11,15 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jclone.core.remote.protocol.Command;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
@@ -52,6 +55,11 @@ class RemoteResumeTest {
     private static FaultProxy proxy;
     /** FILE COPY's DATA in a clone that nothing cut (the first test). */
     private static long fileCopyBytes;
+    /** ACKs the recipient sent in the first test's uncut clone. */
+    private static int uncutAcks;
+    private static final String PLAIN = " REQUIRE NO SSL";
+    private static final int ACK = Command.ACK.code();
+    private static final int ATTACH = Command.ATTACH.code();
 
     @BeforeAll
     static void startServers(ServerFactory servers) throws Exception {
@@ -85,9 +93,14 @@ class RemoteResumeTest {
     }
 
     private static Duration clone(Path target) throws SQLException {
+        return clone(target, "");
+    }
+
+    /** With {@link #PLAIN}: no TLS (and no compression is set), so that the proxy reads the commands. */
+    private static Duration clone(Path target, String clauses) throws SQLException {
         long t0 = System.nanoTime();
         try (Connection c = recipient.connect(); Statement s = c.createStatement()) {
-            s.execute(cloneSql(target));
+            s.execute(cloneSql(target) + clauses);
         }
         return Duration.ofNanos(System.nanoTime() - t0);
     }
@@ -150,13 +163,21 @@ class RemoteResumeTest {
     void anUncutCloneThroughTheProxy() throws Exception {
         Path target = CloneOps.newTarget(recipient, "uncut");
         long before = proxy.donorBytes();
-        Duration took = clone(target);
+        int acks = proxy.commandsSeen(ACK);
+        Duration took = clone(target, PLAIN);
+        uncutAcks = proxy.commandsSeen(ACK) - acks;
         fileCopyBytes = progress("DATA", "FILE COPY");
+        System.out.printf("[RemoteResumeTest] uncut: %d ACK(s), %d ATTACH(es) through the proxy%n", uncutAcks,
+                proxy.commandsSeen(ATTACH));
+        assertTrue(uncutAcks >= 1, "the proxy reads the plain-text commands: " + uncutAcks);
         System.out.printf("[RemoteResumeTest] uncut: %d ms, data %d bytes (FILE COPY %d), from the donor %d bytes%n",
                 took.toMillis(), progress("DATA", null), fileCopyBytes, proxy.donorBytes() - before);
         assertTrue(fileCopyBytes > 0);
         assertFalse(recipient.errorLogText().contains("network failure"));
         assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        assertResumeColumns(recipient.errorLogText(), 0, 0);
+        assertEquals("7", recipient.scalar("SELECT COUNT(DATA_RESENT) FROM performance_schema.clone_progress"),
+                "DATA_RESENT is 0, never NULL, in a clone nothing cut");
         // (RemoteCloneTest starts and checks uncut copies; the copies below are all checked.)
     }
 
@@ -216,6 +237,7 @@ class RemoteResumeTest {
         assertEquals(3, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
         assertTrue(recipientLog.contains("resumed 3 time(s) after network failures"), recipientLog);
         assertTrue(recipientLog.contains("bytes of FILE COPY applied again)"), recipientLog);
+        assertResumeColumns(recipientLog, 3, 3);
         System.out.println("[RemoteResumeTest] under load, cut: FILE COPY data/estimate " + fileCopy());
         assertEquals(3, count(donorLog, "the recipient resumed the snapshot after"), donorLog);
         long data = progress("DATA", null);
@@ -269,6 +291,13 @@ class RemoteResumeTest {
         assertNull(trouble.get(), "the transfers run without errors during the clone");
         String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
         assertEquals(2, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertResumeColumns(recipientLog, 2, 0);
+        for (String stage : new String[] {"PAGE COPY", "REDO COPY"}) {
+            assertEquals("1", recipient.scalar("SELECT RESUMES FROM performance_schema.clone_progress WHERE STAGE = '"
+                    + stage + "'"), stage);
+            assertNull(recipient.scalar("SELECT DATA_RESENT FROM performance_schema.clone_progress WHERE STAGE = '"
+                    + stage + "'"), stage + ": no exact figure, NULL");
+        }
         System.out.println("[RemoteResumeTest] cut in PAGE COPY and REDO COPY, clone_progress: " + recipient.query(
                 "SELECT STAGE, STATE, THREADS, DATA, NETWORK FROM performance_schema.clone_progress"));
         MysqlServer copy = CloneOps.startClone(servers, "cut-page-redo-copy", target);
@@ -331,10 +360,182 @@ class RemoteResumeTest {
         String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
         String donorLog = donor.errorLogText().substring(donorLogBefore.length());
         assertEquals(3, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertResumeColumns(recipientLog, 3, 3);
         // The REINIT's session begins the snapshot again; workers attach after it.
         int reinit = donorLog.indexOf("began the snapshot", donorLog.indexOf("began the snapshot") + 1);
         assertTrue(reinit > 0 && donorLog.indexOf("began a task", reinit) > 0, donorLog);
         MysqlServer copy = CloneOps.startClone(servers, "four-tasks-copy", target);
+        assertDonorData(copy, (long) ACCOUNTS * BALANCE);
+        copy.stop();
+    }
+
+    /** Waits for {@code n} cuts since {@code before}, while the clone runs. */
+    private static void awaitCuts(int before, int n, CompletableFuture<?> running) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (proxy.cuts() - before < n) {
+            if (running.isDone()) {
+                running.get();
+                throw new AssertionError("the clone ended before cut " + n);
+            }
+            assertTrue(System.nanoTime() < deadline, "cut " + n + " never came");
+            Thread.sleep(2);
+        }
+    }
+
+    /**
+     * clone_progress's RESUMES and DATA_RESENT against the recipient's log: {@code resumes} in all,
+     * {@code resumedIn} of them in FILE COPY, whose DATA_RESENT is the figure the clone's end line
+     * gives ("B bytes of FILE COPY applied again"); a stage never resumed shows 0 resent.
+     */
+    private static void assertResumeColumns(String recipientLog, int resumes, int resumedInFileCopy)
+            throws SQLException {
+        List<List<String>> rows = recipient.query(
+                "SELECT STAGE, RESUMES, DATA_RESENT FROM performance_schema.clone_progress");
+        System.out.println("[RemoteResumeTest]   clone_progress STAGE, RESUMES, DATA_RESENT: " + rows);
+        assertEquals(Integer.toString(resumes),
+                recipient.scalar("SELECT SUM(RESUMES) FROM performance_schema.clone_progress"));
+        assertEquals(Integer.toString(resumedInFileCopy), recipient.scalar(
+                "SELECT RESUMES FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'"));
+        for (List<String> row : rows) {
+            if ("0".equals(row.get(1))) {
+                assertEquals("0", row.get(2), "never resumed, nothing resent: " + row);
+            }
+        }
+        String fileCopyResent = recipient.scalar(
+                "SELECT DATA_RESENT FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'");
+        java.util.regex.Matcher logged = java.util.regex.Pattern.compile(
+                "resumed " + resumes + " time\\(s\\) after network failures \\([0-9.]+ s reconnecting; (\\d+) bytes "
+                        + "of FILE COPY applied again\\)").matcher(recipientLog);
+        if (resumes == 0) {
+            assertFalse(recipientLog.contains("after network failures"), recipientLog);
+        } else {
+            assertTrue(logged.find(), recipientLog);
+            if (resumedInFileCopy > 0) {
+                assertEquals(logged.group(1), fileCopyResent, "FILE COPY's DATA_RESENT and the log's figure");
+            }
+        }
+    }
+
+    /** The recipient's log lines about failures, resumes and the clone's end. */
+    private static void printResumeLines(String log) {
+        for (String line : log.split("\n")) {
+            if (line.contains("Clone: network failure") || line.contains("Clone: resumed")
+                    || line.contains("Clone: reconnect") || line.contains("Clone ends")) {
+                System.out.println("[RemoteResumeTest]   log: " + line);
+            }
+        }
+    }
+
+    private static String stageInProgress() throws SQLException {
+        return recipient.scalar("SELECT STAGE FROM performance_schema.clone_progress WHERE STATE = 'In Progress'");
+    }
+
+    @Test
+    @Order(5)
+    void cutWhenAcknowledgementsPassTheCloneResumesAndIsConsistent(ServerFactory servers) throws Exception {
+        Path target = CloneOps.newTarget(recipient, "ack-cut");
+        String recipientLogBefore = recipient.errorLogText();
+        String donorLogBefore = donor.errorLogText();
+        int cutsBefore = proxy.cuts();
+        int acksBefore = proxy.commandsSeen(ACK);
+        recipient.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+        List<String> cutIn = new ArrayList<>();
+        Duration took;
+        try {
+            long t0 = System.nanoTime();
+            proxy.cutWhenCommand(ACK, 1);
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    clone(target, PLAIN);
+                } catch (SQLException e) {
+                    throw new RuntimeException(CloneOps.describe(e), e);
+                }
+            });
+            // Each ACK of an uncut clone is cut once, in turn. A resumed clone sends the ACK that was
+            // cut again (InnoDB's apply restarts in the state it was in): the second ACK after a cut
+            // is the next one.
+            for (int cut = 1; cut <= uncutAcks; cut++) {
+                awaitCuts(cutsBefore, cut, running);
+                cutIn.add(stageInProgress() + " at ACK " + (proxy.commandsSeen(ACK) - acksBefore));
+                if (cut < uncutAcks) {
+                    proxy.cutWhenCommand(ACK, 2);
+                }
+            }
+            running.get(120, TimeUnit.SECONDS);
+            took = Duration.ofNanos(System.nanoTime() - t0);
+        } finally {
+            proxy.disarmCommandCut();
+            recipient.execute("SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
+        }
+        String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
+        printResumeLines(recipientLog);
+        // When the donor's session noticed each cut, and when the recipient's REINIT took its snapshot over.
+        for (String line : donor.errorLogText().substring(donorLogBefore.length()).split("\n")) {
+            if (line.contains("lost its recipient") || line.contains("resumed the snapshot")) {
+                System.out.println("[RemoteResumeTest]   donor log: " + line);
+            }
+        }
+        System.out.printf("[RemoteResumeTest] cut at each of %d ACK(s): %d ms, cuts in %s, ACKs sent %d, "
+                        + "FILE COPY data/estimate %s%n", uncutAcks, took.toMillis(), cutIn,
+                proxy.commandsSeen(ACK) - acksBefore, fileCopy());
+        assertEquals(uncutAcks, proxy.cuts() - cutsBefore);
+        assertEquals(uncutAcks, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        // Each resume is counted in the stage its cut came in.
+        int inFileCopy = (int) cutIn.stream().filter(c -> c.startsWith("FILE COPY ")).count();
+        assertResumeColumns(recipientLog, uncutAcks, inFileCopy);
+        for (String stage : List.of("DROP DATA", "FILE COPY", "PAGE COPY", "REDO COPY")) {
+            long expected = cutIn.stream().filter(c -> c.startsWith(stage + " ")).count();
+            assertEquals(Long.toString(expected), recipient.scalar("SELECT RESUMES FROM performance_schema.clone_progress"
+                    + " WHERE STAGE = '" + stage + "'"), stage + ", cuts in " + cutIn);
+        }
+        assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        MysqlServer copy = CloneOps.startClone(servers, "ack-cut-copy", target);
+        assertDonorData(copy, (long) ACCOUNTS * BALANCE);
+        copy.stop();
+    }
+
+    @Test
+    @Order(6)
+    void fourTasksCutWhenAWorkersAttachPassesTheCloneResumesAndIsConsistent(ServerFactory servers) throws Exception {
+        Path target = CloneOps.newTarget(recipient, "attach-cut");
+        String recipientLogBefore = recipient.errorLogText();
+        int cutsBefore = proxy.cuts();
+        int attachesBefore = proxy.commandsSeen(ATTACH);
+        recipient.execute("SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_concurrency = 4",
+                "SET GLOBAL clone_max_data_bandwidth = 0");
+        Duration took;
+        String stage;
+        try {
+            long t0 = System.nanoTime();
+            // The second of the three workers' ATTACHes: one worker copies, one is not attached yet.
+            proxy.cutWhenCommand(ATTACH, 2);
+            CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+                try {
+                    clone(target, PLAIN);
+                } catch (SQLException e) {
+                    throw new RuntimeException(CloneOps.describe(e), e);
+                }
+            });
+            awaitCuts(cutsBefore, 1, running);
+            stage = stageInProgress();
+            running.get(120, TimeUnit.SECONDS);
+            took = Duration.ofNanos(System.nanoTime() - t0);
+        } finally {
+            proxy.disarmCommandCut();
+            recipient.execute("SET GLOBAL clone_autotune_concurrency = ON", "SET GLOBAL clone_max_concurrency = 16",
+                    "SET GLOBAL clone_max_data_bandwidth = " + BANDWIDTH);
+        }
+        String recipientLog = recipient.errorLogText().substring(recipientLogBefore.length());
+        printResumeLines(recipientLog);
+        int attaches = proxy.commandsSeen(ATTACH) - attachesBefore;
+        System.out.printf("[RemoteResumeTest] 4 tasks cut at the 2nd ATTACH (in %s): %d ms, ATTACHes sent %d, "
+                + "FILE COPY data/estimate %s%n", stage, took.toMillis(), attaches, fileCopy());
+        assertEquals(1, proxy.cuts() - cutsBefore);
+        assertEquals(1, count(recipientLog, "Clone: resumed from 127.0.0.1:" + proxy.port()), recipientLog);
+        assertResumeColumns(recipientLog, 1, "FILE COPY".equals(stage) ? 1 : 0);
+        assertTrue(attaches > 2, "workers attached again after the resume: " + attaches);
+        assertEquals("Completed", recipient.scalar("SELECT STATE FROM performance_schema.clone_status"));
+        MysqlServer copy = CloneOps.startClone(servers, "attach-cut-copy", target);
         assertDonorData(copy, (long) ACCOUNTS * BALANCE);
         copy.stop();
     }
@@ -358,7 +559,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void killWhileReconnectingEndsAtOnceAndANewCloneTakesTheDonorOver(ServerFactory servers) throws Exception {
         Path target = CloneOps.newTarget(recipient, "killed-while-waiting");
         String recipientLogBefore = recipient.errorLogText();
@@ -407,7 +608,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aDonorUnreachablePastItsTimeoutFailsTheCloneClearlyAndBothServersGoOn() throws Exception {
         donor.execute("SET GLOBAL clone_donor_timeout_after_network_failure = 1");
         Path target = CloneOps.newTarget(recipient, "timed-out");
@@ -453,7 +654,7 @@ class RemoteResumeTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aReplacingCloneThatFailsForGoodLeavesTheRecipientWithoutUserDataAndTheNextCloneRecovers()
             throws Exception {
         recipient.execute("CREATE DATABASE only_here", "CREATE TABLE only_here.t (id INT PRIMARY KEY)",

@@ -306,6 +306,7 @@ public final class RemoteClone {
         if (rc == 0) {
             if (restart) {
                 resumes++;
+                bestEffort("count the resume in clone_progress", board::resumed);
                 bestEffort("log the resume", () -> LOG.warn("Clone: resumed from {} ({} of at most {}) after {} s "
                         + "without the donor; {} bytes applied before", source.address(), resumes, MAX_ROUNDS - 1,
                         String.format("%.1f", (System.nanoTime() - failedAtNanos) / 1e9), stats.totalBytes()));
