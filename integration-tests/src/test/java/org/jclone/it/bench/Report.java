@@ -100,11 +100,15 @@ final class Report {
         line();
         line("    bash scripts/benchmark.sh                                   # 4 GiB, 3 repetitions, every part");
         line("    bash scripts/benchmark.sh --size-gib 0.5 --repetitions 1    # a quick check that it works");
+        line("    bash scripts/benchmark.sh --size-gib 0.25 --repetitions 1 -Dbench.phases=remote \\");
+        line("        -Dbench.docsDir=/tmp/bench-docs                         # one part, this page elsewhere");
         line();
         line("It builds the plugin, builds (or reuses) the data set, measures, and writes this page with "
                 + "`docs/" + Charts.THROUGHPUT_PNG + "`, `docs/" + Charts.DONOR_PNG + "` and `docs/" + Charts.GUEST_PNG
                 + "` (the plots of the parts run). The footprint and guest parts need no data set: with "
-                + "`-Dbench.phases=footprint,guest` none is built. Any `-Dbench.NAME=VALUE` "
+                + "`-Dbench.phases=footprint,guest` none is built. The remote part also dumps and loads the data set "
+                + "with mydumper/myloader (Debian's `mydumper` package, which the script installs with apt-get when "
+                + "run as root; without it that comparison is reported as skipped). Any `-Dbench.NAME=VALUE` "
                 + "after the options goes to Maven; the names:");
         line();
         line("| setting | default | this run |");
@@ -126,7 +130,13 @@ final class Report {
         row("remoteLimitMiB: the remote part's bandwidth limits (0: chosen from its first unlimited clone)", "0",
                 r.remote() == null ? "-" : r.remote().limitsChosen() ? f("%d network, %d data (chosen)",
                         r.remote().networkLimitMiB(), r.remote().dataLimitMiB()) : Integer.toString(s.remoteLimitMiB()));
+        row("dumpThreads: mydumper's and myloader's --threads (the remote part's dump and load)", "4",
+                r.remote() == null ? "-" : Integer.toString(s.dumpThreads()));
+        row("dumpRepetitions: dumps and loads of each variant in the remote part (0: none), whatever repetitions "
+                + "says", "1", r.remote() == null ? "-" : Integer.toString(s.dumpRepetitions()));
         row("phases", "mover,footprint,copy,donor,filesystems,guest,remote", String.join(",", s.phases().stream().sorted().toList()));
+        row("docsDir: where this page and the plots go", "docs/ of the checkout",
+                "docs".equals(String.valueOf(s.docsDir().getFileName())) ? "docs/" : s.docsDir().toString());
         line();
     }
 
