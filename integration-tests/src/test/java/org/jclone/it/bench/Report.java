@@ -468,8 +468,8 @@ final class Report {
                 + "copy loops' page-cache writes are durable when they return, so this is the fair comparison "
                 + "whichever side flushes by itself.");
         line("- Each clone is checked to hold at least the donor's tablespace bytes, each cp -r the whole directory, "
-                + "each loop copy every file's length; targets are removed between repetitions, and the free space "
-                + "is checked before each copy.");
+                + "each loop copy every file's length, each logical load every table with the donor's row count; "
+                + "targets are removed between repetitions, and the free space is checked before each copy.");
         line("- Raw figures of the last run: `integration-tests/target/bench/last-run.txt`.");
         line();
     }
