@@ -1,7 +1,11 @@
 package org.jclone.it.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The benchmark's parsing and arithmetic (no timing, no server): what its report rests on. */
@@ -55,5 +59,28 @@ class BenchmarkArithmeticTest {
                 """;
         assertEquals(2, RemoteCases.maxApplyTasks(log));
         assertEquals(0, RemoteCases.maxApplyTasks("Clone State Change : Number of tasks = 3"));
+    }
+
+    @Test
+    void aDumpAndLoadTakesBothTimesAndScalesPerGiB() {
+        DumpLoad.Measurement m = new DumpLoad.Measurement(DumpLoad.Variant.PLAIN, 1, 12.5, 30.25, 300L << 20, 17, 1000);
+        assertEquals(42.75, m.totalSeconds(), 1e-9);
+        // 256 MiB in 20 s: 80 s per GiB; 4 GiB in 20 s: 5 s per GiB.
+        assertEquals(80, DumpLoad.secondsPerGiB(20, 256L << 20), 1e-9);
+        assertEquals(5, DumpLoad.secondsPerGiB(20, 4L << 30), 1e-9);
+        assertTrue(Double.isNaN(DumpLoad.secondsPerGiB(20, 0)));
+    }
+
+    @Test
+    void aLoadMustHoldEveryTableWithTheDonorsRowCount() {
+        Map<String, Long> donor = new LinkedHashMap<>();
+        donor.put("bench.t1", 500L);
+        donor.put("bench.t2", 700L);
+        assertEquals(List.of(), DumpLoad.mismatches(donor, Map.of("bench.t1", 500L, "bench.t2", 700L)));
+        assertEquals(List.of("bench.t2: 700 rows on the donor, 699 loaded"),
+                DumpLoad.mismatches(donor, Map.of("bench.t1", 500L, "bench.t2", 699L)));
+        assertEquals(List.of("bench.t1: 500 rows on the donor, missing"),
+                DumpLoad.mismatches(donor, Map.of("bench.t2", 700L)));
+        assertEquals(1, DumpLoad.mismatches(Map.of(), Map.of()).size());
     }
 }

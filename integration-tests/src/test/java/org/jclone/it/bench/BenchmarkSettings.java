@@ -29,6 +29,10 @@ import java.util.stream.Collectors;
  * @param remoteLimitMiB   clone_max_network_bandwidth and clone_max_data_bandwidth of the remote part's
  *                         limited clones; 0 = chosen from the first unlimited remote clone
  *                         ({@link RemoteCases#limitFor})
+ * @param dumpThreads      --threads of mydumper and myloader in the remote part's dump and load
+ * @param dumpRepetitions  how many times the remote part dumps and loads each variant (uncompressed,
+ *                         compressed), independent of {@code repetitions}: a logical load is slow;
+ *                         0 skips them
  * @param workDir          cached data sets, copies, the native helper, raw results
  * @param docsDir          where benchmarks.md and the PNG plots are written
  */
@@ -48,6 +52,8 @@ public record BenchmarkSettings(
         int guestClones,
         int guestIdleSeconds,
         int remoteLimitMiB,
+        int dumpThreads,
+        int dumpRepetitions,
         Path workDir,
         Path docsDir) {
 
@@ -86,12 +92,16 @@ public record BenchmarkSettings(
                 Integer.parseInt(text("guestClones", "100")),
                 Integer.parseInt(text("guestIdleSeconds", "60")),
                 Integer.parseInt(text("remoteLimitMiB", "0")),
+                Integer.parseInt(text("dumpThreads", "4")),
+                Integer.parseInt(text("dumpRepetitions", "1")),
                 Path.of(text("workDir", "target/bench")).toAbsolutePath().normalize(),
                 Path.of(text("docsDir", "../docs")).toAbsolutePath().normalize());
         if (s.sizeGiB <= 0 || s.tables < 1 || s.repetitions < 1 || s.workloadThreads < 1 || s.baselineSeconds < 1
-                || s.guestClones < 1 || s.guestIdleSeconds < 0 || s.remoteLimitMiB < 0) {
-            throw new IllegalArgumentException("bench.sizeGiB, tables, repetitions, workloadThreads and "
-                    + "baselineSeconds, guestClones must be positive: " + s);
+                || s.guestClones < 1 || s.guestIdleSeconds < 0 || s.remoteLimitMiB < 0 || s.dumpThreads < 1
+                || s.dumpRepetitions < 0) {
+            throw new IllegalArgumentException("bench.sizeGiB, tables, repetitions, workloadThreads, "
+                    + "baselineSeconds, guestClones and dumpThreads must be positive, guestIdleSeconds, "
+                    + "remoteLimitMiB and dumpRepetitions not negative: " + s);
         }
         return s;
     }

@@ -19,7 +19,7 @@ import org.jclone.it.support.CloneOps;
  *
  * <p>Order: data set (built or reused), mover vs native loop (donor stopped), then on the running
  * donor the JVM footprint, clone vs cp (donor idle), the donor under load, and remote clones from it
- * into a second mysqld on 127.0.0.1 ({@link RemoteCases}).
+ * into a second mysqld on 127.0.0.1 beside cp -r and a mydumper/myloader dump and load ({@link RemoteCases}).
  */
 public final class CloneBenchmark {
 
@@ -108,7 +108,8 @@ public final class CloneBenchmark {
                             donorResults = DonorImpact.run(donor, copier, dataSet, settings);
                         }
                         if (settings.runs("remote")) {
-                            BenchLog.info("part 7: remote clone over loopback against the local clone");
+                            BenchLog.info("part 7: remote clone over loopback against the local clone, cp -r "
+                                    + "and mydumper/myloader");
                             remote = RemoteCases.run(donor, copier, dataSet, cache, settings);
                         }
                     } finally {

@@ -45,6 +45,11 @@ final class RawFigures {
         }
         if (r.remote() != null) {
             r.remote().byKind().values().forEach(runs -> runs.forEach(m -> out.append("remote ").append(m).append('\n')));
+            DumpLoad.Results dumps = r.remote().dumps();
+            if (dumps.skipped() != null) {
+                out.append("dump skipped: ").append(dumps.skipped()).append('\n');
+            }
+            dumps.runs().forEach(m -> out.append("dump ").append(m).append('\n'));
         }
         if (r.fileSystems() != null) {
             FileSystemCases.Results fs = r.fileSystems();

@@ -15,8 +15,10 @@ import org.jclone.it.support.CloneOps;
  * Remote clone over loopback (issue 10): a recipient mysqld on 127.0.0.1 pulls the measured donor
  * with CLONE INSTANCE FROM ... DATA DIRECTORY, beside a CLONE LOCAL of the same donor; without
  * and with clone_enable_compression; then limited by clone_max_network_bandwidth and by
- * clone_max_data_bandwidth, whose FILE COPY stage is judged against the limit. The donor idle,
- * the same page-cache preparation before each clone; each copy checked and removed.
+ * clone_max_data_bandwidth, whose FILE COPY stage is judged against the limit. Beside them (issue
+ * 12) cp -r of the donor's data directory, and a logical dump and load with mydumper/myloader
+ * ({@link DumpLoad}). The donor idle, the same page-cache preparation before each copy; each copy
+ * checked and removed.
  */
 final class RemoteCases {
 
@@ -31,7 +33,8 @@ final class RemoteCases {
         REMOTE("remote, compression OFF"),
         COMPRESSED("remote, clone_enable_compression = ON"),
         NETWORK_LIMITED("remote, clone_max_network_bandwidth"),
-        DATA_LIMITED("remote, clone_max_data_bandwidth");
+        DATA_LIMITED("remote, clone_max_data_bandwidth"),
+        CP("cp -r of the donor's data directory");
 
         final String label;
 
@@ -40,7 +43,7 @@ final class RemoteCases {
         }
 
         boolean remote() {
-            return this != LOCAL;
+            return this != LOCAL && this != CP;
         }
     }
 
@@ -83,9 +86,10 @@ final class RemoteCases {
     /**
      * @param limitsChosen whether the limits came from the first unlimited remote clone (else -Dbench.remoteLimitMiB)
      * @param transport    how the recipient connected (TLS or not), for the report
+     * @param dumps        mydumper/myloader's dumps and loads of the same data set
      */
     record Results(Map<Kind, List<Measurement>> byKind, int networkLimitMiB, int dataLimitMiB, boolean limitsChosen,
-                   String transport) {
+                   String transport, DumpLoad.Results dumps) {
         List<Measurement> of(Kind kind) {
             return byKind.getOrDefault(kind, List.of());
         }
@@ -125,8 +129,8 @@ final class RemoteCases {
             recipient.server().execute("SET GLOBAL clone_valid_donor_list = '" + donor.server().peerAddress() + "'");
             RemoteCases cases = new RemoteCases(donor, recipient, copier, cache, settings, dataSet.tables());
             for (int rep = 1; rep <= settings.repetitions(); rep++) {
-                // The unlimited three rotate, so none always runs first after the limited ones.
-                List<Kind> order = List.of(Kind.LOCAL, Kind.REMOTE, Kind.COMPRESSED);
+                // The unlimited copies rotate, so none always runs first after the limited ones.
+                List<Kind> order = List.of(Kind.LOCAL, Kind.REMOTE, Kind.COMPRESSED, Kind.CP);
                 for (int i = 0; i < order.size(); i++) {
                     Kind kind = order.get((i + rep - 1) % order.size());
                     byKind.get(kind).add(cases.measure(kind, rep, 0));
@@ -144,9 +148,11 @@ final class RemoteCases {
                 byKind.get(Kind.DATA_LIMITED).add(cases.measure(Kind.DATA_LIMITED, rep, dataLimit));
             }
         }
+        // After the recipient stopped: the loads get servers of their own, one at a time beside the donor.
+        DumpLoad.Results dumps = DumpLoad.run(donor, copier, cache, settings);
         return new Results(byKind, networkLimit, dataLimit, settings.remoteLimitMiB() <= 0,
                 "REQUIRE NO SSL (plain TCP on 127.0.0.1), so that compression is the only difference between the "
-                        + "remote rows");
+                        + "remote rows", dumps);
     }
 
     /**
@@ -166,7 +172,10 @@ final class RemoteCases {
         cache.prepare(settings.workDir(), List.of(donor.server().dataDir()));
         Measurement m;
         ProcFs.CpuTicks ticks = ProcFs.CpuTicks.now();
-        if (kind == Kind.LOCAL) {
+        if (kind == Kind.CP) {
+            CopyMeasurement copy = copier.copy(target); // checks the bytes
+            m = new Measurement(kind, rep, copy, copy.bytes(), 0, new Stage(0, 0, 0), 0, 0, 0, 0, 0);
+        } else if (kind == Kind.LOCAL) {
             double recipientCpu0 = recipient.cpuSeconds();
             CopyMeasurement copy = copier.clone(target); // checks the bytes, reads the donor's log
             m = new Measurement(kind, rep, copy, progressSum(donor, "DATA"), 0, fileCopyStage(donor),

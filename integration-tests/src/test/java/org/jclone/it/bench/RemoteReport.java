@@ -24,14 +24,16 @@ final class RemoteReport {
 
     private void render(RunResults r) {
         RemoteCases.Results x = r.remote();
-        line("## 7. Remote clone over loopback against the local clone");
+        line("## 7. Remote clone over loopback against the local clone, cp -r and a logical dump and load");
         line();
-        line(f("A second mysqld (the recipient, on the harness's template data directory, its defaults and the "
-                + "plugin) on 127.0.0.1 runs `CLONE INSTANCE FROM` the measured donor `DATA DIRECTORY` into a new "
+        line(f("A second mysqld (the recipient, on the harness's template data directory, with the donor's "
+                + "options listed under Data set and the plugin) on 127.0.0.1 runs `CLONE INSTANCE FROM` the measured "
+                + "donor `DATA DIRECTORY` into a new "
                 + "directory on the same file system as the local clones; the donor idle; connection: %s; a user with "
                 + "BACKUP_ADMIN on the donor, `clone_valid_donor_list` on the recipient, every other clone variable "
                 + "at its default. Per repetition (%d): CLONE LOCAL of the donor, the remote clone without and with "
-                + "`clone_enable_compression` (those three in rotated order), then one limited by "
+                + "`clone_enable_compression` and `cp -r` of the donor's data directory (those four in rotated "
+                + "order), then one limited by "
                 + "`clone_max_network_bandwidth = %d` and one by `clone_max_data_bandwidth = %d`%s. The page cache "
                 + "is prepared the same way before each (%s); each copy is checked to hold the donor's tablespace "
                 + "bytes and every benchmark table's file, then removed.", x.transport(), r.settings().repetitions(),
@@ -61,9 +63,11 @@ final class RemoteReport {
                             runs.stream().mapToDouble(m -> m.copy().durableMibPerSecond()).max().orElse(0)),
                     f("%.2f", medianOf(runs, m -> m.copy().durableSeconds()) / localDurable),
                     kind.remote() ? f("%,.1f", medianOf(runs, m -> m.networkBytes() / MIB)) : "-",
-                    f("%.1f + %.1f", medianOf(runs, RemoteCases.Measurement::donorCpuSeconds),
+                    kind == RemoteCases.Kind.CP ? f("%.1f (cp's)", medianOf(runs, m -> m.copy().cpuSeconds()))
+                            : f("%.1f + %.1f", medianOf(runs, RemoteCases.Measurement::donorCpuSeconds),
                             medianOf(runs, RemoteCases.Measurement::recipientCpuSeconds)),
-                    Integer.toString(runs.stream().mapToInt(RemoteCases.Measurement::tasks).max().orElse(0)),
+                    kind == RemoteCases.Kind.CP ? "-"
+                            : Integer.toString(runs.stream().mapToInt(RemoteCases.Measurement::tasks).max().orElse(0)),
                     f("%.0f%%", 100 * medianOf(runs, RemoteCases.Measurement::machineBusy)));
         }
         line();
@@ -81,7 +85,7 @@ final class RemoteReport {
         line("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (RemoteCases.Kind kind : RemoteCases.Kind.values()) {
             List<RemoteCases.Measurement> runs = x.of(kind);
-            if (runs.isEmpty()) {
+            if (runs.isEmpty() || kind == RemoteCases.Kind.CP) {
                 continue;
             }
             int limit = runs.get(0).limitMiB();
@@ -96,6 +100,72 @@ final class RemoteReport {
         line();
         line("The limited rate is the network's for `clone_max_network_bandwidth` and the data's for "
                 + "`clone_max_data_bandwidth`; the targets above judge it within 10% of the limit.");
+        line();
+        provisioning(r);
+    }
+
+    /** Issue 12: the remote clone against cp -r and a logical dump and load of the same data. */
+    private void provisioning(RunResults r) {
+        RemoteCases.Results x = r.remote();
+        DumpLoad.Results d = x.dumps();
+        line("### Provisioning a server: remote clone, cp -r, and a logical dump and load");
+        line();
+        if (d.skipped() != null) {
+            line("The dump and load with mydumper/myloader: **skipped** (" + d.skipped() + ").");
+            line();
+            return;
+        }
+        line(f("What users run instead of a clone: mydumper dumps the `%s` schema from the donor (root over TCP on "
+                + "127.0.0.1, `--threads %d`, one file per table, so the %d tables keep the threads busy on either "
+                + "side; the default consistent snapshot), into a new directory on the same file system as the "
+                + "clones, once without and once with `--compress` (gzip files); myloader (`--threads %d`; by default "
+                + "1,000 INSERT statements of up to 1 MB per transaction, binary logging of the load off as by default) loads it into a fresh "
+                + "mysqld on the harness's template data directory started for each load (its start not counted), "
+                + "with the remote recipient's options: %s; as it reported: %s. Each load is checked to hold every "
+                + "table of the schema with the donor's row count (%,d rows in all). Each variant %d time(s) "
+                + "(`-Dbench.dumpRepetitions`, whatever the repetitions of the clones; a logical load is slow), order alternated; page cache prepared as for "
+                + "the clones before each dump, the dump's files left as the dump wrote them before the load. Tools: "
+                + "%s.", DataSet.SCHEMA, d.threads(), r.settings().tables(), d.threads(),
+                String.join(", ", d.loaderOptions()), d.loaderVariables(),
+                d.runs().isEmpty() ? 0 : d.runs().get(0).rows(),
+                r.settings().dumpRepetitions(), d.version()));
+        line();
+        List<RemoteCases.Measurement> remote = x.of(RemoteCases.Kind.REMOTE);
+        double remoteDurable = medianOf(remote, m -> m.copy().durableSeconds());
+        line("| method | dump, min / median s | load, min / median s | total, min / median s | MiB written (copy or "
+                + "dump), median | total s per GiB of tables, median | total / remote clone time, median |");
+        line("| --- | --- | --- | --- | --- | --- | --- |");
+        for (RemoteCases.Kind kind : List.of(RemoteCases.Kind.REMOTE, RemoteCases.Kind.COMPRESSED,
+                RemoteCases.Kind.CP)) {
+            List<RemoteCases.Measurement> runs = x.of(kind);
+            if (runs.isEmpty()) {
+                continue;
+            }
+            row(kind.label, "-", "-", minMedian(runs, m -> m.copy().durableSeconds(), "%.2f"),
+                    f("%,.0f", medianOf(runs, m -> m.copy().bytes() / MIB)),
+                    f("%.1f", DumpLoad.secondsPerGiB(medianOf(runs, m -> m.copy().durableSeconds()), r.tableBytes())),
+                    f("%.2f", medianOf(runs, m -> m.copy().durableSeconds()) / remoteDurable));
+        }
+        for (DumpLoad.Variant variant : DumpLoad.Variant.values()) {
+            List<DumpLoad.Measurement> runs = d.of(variant);
+            if (runs.isEmpty()) {
+                continue;
+            }
+            row(variant.label, minMedian(runs, DumpLoad.Measurement::dumpSeconds, "%.2f"),
+                    minMedian(runs, DumpLoad.Measurement::loadSeconds, "%.2f"),
+                    minMedian(runs, DumpLoad.Measurement::totalSeconds, "%.2f"),
+                    f("%,.0f", medianOf(runs, m -> m.dumpBytes() / MIB)),
+                    f("%.1f", DumpLoad.secondsPerGiB(medianOf(runs, DumpLoad.Measurement::totalSeconds), r.tableBytes())),
+                    f("%.2f", medianOf(runs, DumpLoad.Measurement::totalSeconds) / remoteDurable));
+        }
+        line();
+        line(f("Clone and cp rows: the time until on disk (the table above). Dump: mydumper's wall time; load: "
+                + "myloader's, until the last row is committed (`innodb_flush_log_at_trx_commit = 1`: durable in the "
+                + "redo log, the pages written back later); total: the two, without a server start or anything "
+                + "moving the dump between machines. MiB written: the clone's or cp's files, the dump's files (the "
+                + "loaded server then holds the tables again). Per GiB: over the %,.0f MiB of benchmark table files, "
+                + "to scale to another size. The ratio is against the median of the remote clone without "
+                + "compression.", r.tableBytes() / MIB));
         line();
     }
 

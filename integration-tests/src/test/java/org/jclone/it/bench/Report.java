@@ -100,11 +100,15 @@ final class Report {
         line();
         line("    bash scripts/benchmark.sh                                   # 4 GiB, 3 repetitions, every part");
         line("    bash scripts/benchmark.sh --size-gib 0.5 --repetitions 1    # a quick check that it works");
+        line("    bash scripts/benchmark.sh --size-gib 0.25 --repetitions 1 -Dbench.phases=remote \\");
+        line("        -Dbench.docsDir=/tmp/bench-docs                         # one part, this page elsewhere");
         line();
         line("It builds the plugin, builds (or reuses) the data set, measures, and writes this page with "
                 + "`docs/" + Charts.THROUGHPUT_PNG + "`, `docs/" + Charts.DONOR_PNG + "` and `docs/" + Charts.GUEST_PNG
                 + "` (the plots of the parts run). The footprint and guest parts need no data set: with "
-                + "`-Dbench.phases=footprint,guest` none is built. Any `-Dbench.NAME=VALUE` "
+                + "`-Dbench.phases=footprint,guest` none is built. The remote part also dumps and loads the data set "
+                + "with mydumper/myloader (Debian's `mydumper` package, which the script installs with apt-get when "
+                + "run as root; without it that comparison is reported as skipped). Any `-Dbench.NAME=VALUE` "
                 + "after the options goes to Maven; the names:");
         line();
         line("| setting | default | this run |");
@@ -126,7 +130,13 @@ final class Report {
         row("remoteLimitMiB: the remote part's bandwidth limits (0: chosen from its first unlimited clone)", "0",
                 r.remote() == null ? "-" : r.remote().limitsChosen() ? f("%d network, %d data (chosen)",
                         r.remote().networkLimitMiB(), r.remote().dataLimitMiB()) : Integer.toString(s.remoteLimitMiB()));
+        row("dumpThreads: mydumper's and myloader's --threads (the remote part's dump and load)", "4",
+                r.remote() == null ? "-" : Integer.toString(s.dumpThreads()));
+        row("dumpRepetitions: dumps and loads of each variant in the remote part (0: none), whatever repetitions "
+                + "says", "1", r.remote() == null ? "-" : Integer.toString(s.dumpRepetitions()));
         row("phases", "mover,footprint,copy,donor,filesystems,guest,remote", String.join(",", s.phases().stream().sorted().toList()));
+        row("docsDir: where this page and the plots go", "docs/ of the checkout",
+                "docs".equals(String.valueOf(s.docsDir().getFileName())) ? "docs/" : s.docsDir().toString());
         line();
     }
 
@@ -458,8 +468,8 @@ final class Report {
                 + "copy loops' page-cache writes are durable when they return, so this is the fair comparison "
                 + "whichever side flushes by itself.");
         line("- Each clone is checked to hold at least the donor's tablespace bytes, each cp -r the whole directory, "
-                + "each loop copy every file's length; targets are removed between repetitions, and the free space "
-                + "is checked before each copy.");
+                + "each loop copy every file's length, each logical load every table with the donor's row count; "
+                + "targets are removed between repetitions, and the free space is checked before each copy.");
         line("- Raw figures of the last run: `integration-tests/target/bench/last-run.txt`.");
         line();
     }
