@@ -265,7 +265,7 @@ class RemoteReplaceConformanceTest {
     }
 
     /** include/wait_until_undo_space_is_empty.inc: an inactive undo tablespace turns empty once purged. */
-    private static void awaitEmpty(Connection c, String space) throws Exception {
+    static void awaitEmpty(Connection c, String space) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String sql = "SELECT STATE FROM INFORMATION_SCHEMA.INNODB_TABLESPACES WHERE NAME = '" + space + "'";
         while (!table("empty").equals(rows(c, sql))) {
@@ -274,7 +274,8 @@ class RemoteReplaceConformanceTest {
         }
     }
 
-    private static void assertLoaded(Connection c) throws SQLException {
+    /** t1 and t2 hold keys 0-99 as DmlWorkload.load wrote them. */
+    static void assertLoaded(Connection c) throws SQLException {
         for (String t : List.of("t1", "t2")) {
             assertEquals(table("100\t0\t99\t100"), rows(c, "SELECT count(*), min(k), max(k),"
                     + " sum(v = k * 10 AND label = concat('row ', k)) FROM " + t), t);
