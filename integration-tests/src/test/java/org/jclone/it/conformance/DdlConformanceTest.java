@@ -4,9 +4,11 @@ import static org.jclone.it.conformance.SuiteSteps.PROGRESS;
 import static org.jclone.it.conformance.SuiteSteps.PROGRESS_COMPLETED;
 import static org.jclone.it.conformance.SuiteSteps.STATUS;
 import static org.jclone.it.conformance.SuiteSteps.STATUS_COMPLETED;
+import static org.jclone.it.conformance.SuiteSteps.assertSameTables;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.rows;
 import static org.jclone.it.conformance.SuiteSteps.table;
+import static org.jclone.it.conformance.SuiteSteps.testTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,23 +123,6 @@ class DdlConformanceTest {
         }
     }
 
-    private static void assertSameOnTheClone(String... tables) throws Exception {
-        try (Connection d = donor.connect(); Connection c = clone.connect()) {
-            for (String t : tables) {
-                assertEquals(rows(d, "SHOW CREATE TABLE test." + t), rows(c, "SHOW CREATE TABLE test." + t), t);
-                assertEquals(rows(d, "CHECKSUM TABLE test." + t), rows(c, "CHECKSUM TABLE test." + t), t);
-                assertEquals(List.of("test." + t, "check", "status", "OK"), rows(c, "CHECK TABLE test." + t).get(0));
-            }
-        }
-    }
-
-    private static List<List<String>> tablesOnTheClone() throws SQLException {
-        try (Connection c = clone.connect()) {
-            return rows(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'test'"
-                    + " ORDER BY TABLE_NAME");
-        }
-    }
-
     @Test
     @DisplayName("ddl (all files): every DDL ran while the clone was still in FILE COPY")
     void ddlRanDuringFileCopy() {
@@ -147,26 +132,26 @@ class DdlConformanceTest {
     @Test
     @DisplayName("ddl_basic: a table created during the clone is on the clone with its rows, a dropped one is gone")
     void createAndDrop() throws Exception {
-        assertSameOnTheClone("t_created");
-        assertTrue(!tablesOnTheClone().contains(List.of("t_dropped")), "t_dropped must be gone");
+        assertSameTables(donor, clone, "t_created");
+        assertTrue(!testTables(clone).contains(List.of("t_dropped")), "t_dropped must be gone");
     }
 
     @Test
     @DisplayName("ddl_alter_copy: ADD COLUMN and ADD INDEX with ALGORITHM=COPY during the clone are on the clone")
     void alterCopy() throws Exception {
-        assertSameOnTheClone("t_copy");
+        assertSameTables(donor, clone, "t_copy");
     }
 
     @Test
     @DisplayName("ddl_alter_inplace: ADD INDEX, ADD COLUMN, DROP COLUMN with ALGORITHM=INPLACE during the clone are on the clone")
     void alterInplace() throws Exception {
-        assertSameOnTheClone("t_inplace");
+        assertSameTables(donor, clone, "t_inplace");
     }
 
     @Test
     @DisplayName("ddl_truncate, ddl_truncate_same: tables truncated (once, and three times) during the clone hold only the later rows")
     void truncate() throws Exception {
-        assertSameOnTheClone("t_trunc", "t_trunc_same");
+        assertSameTables(donor, clone, "t_trunc", "t_trunc_same");
         try (Connection c = clone.connect()) {
             assertEquals(table("5\t100\t104"), rows(c, "SELECT count(*), min(k), max(k) FROM test.t_trunc"));
             assertEquals(table("1\t202"), rows(c, "SELECT count(*), min(k) FROM test.t_trunc_same"));
@@ -176,15 +161,15 @@ class DdlConformanceTest {
     @Test
     @DisplayName("ddl_rename: tables renamed during the clone are on the clone under their new names only")
     void rename() throws Exception {
-        assertSameOnTheClone("t_renamed", "t_alter_renamed");
-        List<List<String>> names = tablesOnTheClone();
+        assertSameTables(donor, clone, "t_renamed", "t_alter_renamed");
+        List<List<String>> names = testTables(clone);
         assertTrue(!names.contains(List.of("t_rename")) && !names.contains(List.of("t_alter_rename")), names.toString());
     }
 
     @Test
     @DisplayName("ddl_compress: a page-compressed table altered and written during the clone is on the clone, compressed")
     void pageCompressed() throws Exception {
-        assertSameOnTheClone("t_zlib");
+        assertSameTables(donor, clone, "t_zlib");
         try (Connection c = clone.connect()) {
             assertEquals(table("60"), rows(c, "SELECT count(*) FROM test.t_zlib"));
         }
@@ -202,10 +187,10 @@ class DdlConformanceTest {
     @Test
     @DisplayName("ddl_dml, ddl_mix: DML beside the DDL leaves the clone with the donor's rows and tables")
     void dmlBesideDdl() throws Exception {
-        assertSameOnTheClone("t_dml");
+        assertSameTables(donor, clone, "t_dml");
         try (Connection d = donor.connect()) {
             assertEquals(rows(d, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'test'"
-                    + " ORDER BY TABLE_NAME"), tablesOnTheClone());
+                    + " ORDER BY TABLE_NAME"), testTables(clone));
         }
     }
 }

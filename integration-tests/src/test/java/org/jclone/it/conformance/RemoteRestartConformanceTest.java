@@ -4,9 +4,11 @@ import static org.jclone.it.conformance.SuiteSteps.PROGRESS;
 import static org.jclone.it.conformance.SuiteSteps.PROGRESS_COMPLETED;
 import static org.jclone.it.conformance.SuiteSteps.STATUS;
 import static org.jclone.it.conformance.SuiteSteps.STATUS_COMPLETED;
+import static org.jclone.it.conformance.SuiteSteps.assertSameTables;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.rows;
 import static org.jclone.it.conformance.SuiteSteps.table;
+import static org.jclone.it.conformance.SuiteSteps.testTables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -237,23 +239,6 @@ class RemoteRestartConformanceTest {
         }
     }
 
-    private static void assertSameOnTheClone(String... tables) throws Exception {
-        try (Connection d = donor.connect(); Connection c = clone.connect()) {
-            for (String t : tables) {
-                assertEquals(rows(d, "SHOW CREATE TABLE test." + t), rows(c, "SHOW CREATE TABLE test." + t), t);
-                assertEquals(rows(d, "CHECKSUM TABLE test." + t), rows(c, "CHECKSUM TABLE test." + t), t);
-                assertEquals(List.of("test." + t, "check", "status", "OK"), rows(c, "CHECK TABLE test." + t).get(0));
-            }
-        }
-    }
-
-    private static List<List<String>> tablesOnTheClone() throws SQLException {
-        try (Connection c = clone.connect()) {
-            return rows(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'test'"
-                    + " ORDER BY TABLE_NAME");
-        }
-    }
-
     @Test
     @DisplayName("remote_restart: a network failure with clone_donor_timeout_after_network_failure = 0 fails the clone"
             + " with 3862; clone_status shows 1 Failed 3862")
@@ -300,7 +285,7 @@ class RemoteRestartConformanceTest {
     @Test
     @DisplayName("remote_stage_restart: rows updated and deleted and committed during FILE COPY are on the clone")
     void stageChangesOnTheClone() throws Exception {
-        assertSameOnTheClone("t_stage");
+        assertSameTables(donor, clone, "t_stage");
         try (Connection c = clone.connect()) {
             assertEquals(table("85\t29"), rows(c, "SELECT count(*), sum(v = k * 10 + 1) FROM test.t_stage"));
         }
@@ -310,23 +295,23 @@ class RemoteRestartConformanceTest {
     @DisplayName("remote_ddl_basic_restart: a table created during the resumed clone is on the clone with its rows,"
             + " a dropped one is gone")
     void createAndDrop() throws Exception {
-        assertSameOnTheClone("t_created");
-        assertFalse(tablesOnTheClone().contains(List.of("t_dropped")), "t_dropped must be gone");
+        assertSameTables(donor, clone, "t_created");
+        assertFalse(testTables(clone).contains(List.of("t_dropped")), "t_dropped must be gone");
     }
 
     @Test
     @DisplayName("remote_ddl_rename_restart: tables renamed during the resumed clone are on the clone under their"
             + " new names only")
     void rename() throws Exception {
-        assertSameOnTheClone("t_renamed", "t_alter_renamed");
-        List<List<String>> names = tablesOnTheClone();
+        assertSameTables(donor, clone, "t_renamed", "t_alter_renamed");
+        List<List<String>> names = testTables(clone);
         assertFalse(names.contains(List.of("t_rename")) || names.contains(List.of("t_alter_rename")), names.toString());
     }
 
     @Test
     @DisplayName("remote_ddl_truncate_restart: a table truncated during the resumed clone holds only the later rows")
     void truncate() throws Exception {
-        assertSameOnTheClone("t_trunc");
+        assertSameTables(donor, clone, "t_trunc");
         try (Connection c = clone.connect()) {
             assertEquals(table("5\t100\t104"), rows(c, "SELECT count(*), min(k), max(k) FROM test.t_trunc"));
         }

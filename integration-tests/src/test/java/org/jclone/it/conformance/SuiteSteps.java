@@ -139,6 +139,25 @@ final class SuiteSteps {
         }
     }
 
+    /** Each table of schema test as the donor has it (definition, checksum), and CHECK TABLE OK on the clone. */
+    static void assertSameTables(MysqlServer donor, MysqlServer clone, String... tables) throws SQLException {
+        try (Connection d = donor.connect(); Connection c = clone.connect()) {
+            for (String t : tables) {
+                assertEquals(rows(d, "SHOW CREATE TABLE test." + t), rows(c, "SHOW CREATE TABLE test." + t), t);
+                assertEquals(rows(d, "CHECKSUM TABLE test." + t), rows(c, "CHECKSUM TABLE test." + t), t);
+                assertEquals(List.of("test." + t, "check", "status", "OK"), rows(c, "CHECK TABLE test." + t).get(0));
+            }
+        }
+    }
+
+    /** The tables of schema test on {@code server}, by name. */
+    static List<List<String>> testTables(MysqlServer server) throws SQLException {
+        try (Connection c = server.connect()) {
+            return rows(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'test'"
+                    + " ORDER BY TABLE_NAME");
+        }
+    }
+
     static List<List<String>> rows(Connection c, String sql) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
