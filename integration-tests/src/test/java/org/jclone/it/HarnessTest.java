@@ -61,6 +61,21 @@ class HarnessTest {
     }
 
     @Test
+    void initializesADataDirectoryWithExtraOptions(ServerFactory servers) throws Exception {
+        String layout = "ibdata1:12M;ibdata2:12M:autoextend";
+        MysqlServer twoFiles = servers.mysql8("two-files").initializeWith("innodb_data_file_path", layout).start();
+        assertEquals(layout, twoFiles.scalar("SELECT @@innodb_data_file_path"));
+        assertEquals(12L << 20, Files.size(twoFiles.dataDir().resolve("ibdata1")));
+        assertEquals(12L << 20, Files.size(twoFiles.dataDir().resolve("ibdata2")));
+        assertTrue(Files.readString(twoFiles.configFile()).contains("innodb_data_file_path=" + layout),
+                "the server starts with the layout it was initialized with");
+
+        MysqlServer plain = servers.mysql8("one-file").build();
+        assertFalse(Files.exists(plain.dataDir().resolve("ibdata2")), "the plain template keeps one ibdata1");
+        assertTrue(Files.exists(plain.dataDir().resolve("ibdata1")));
+    }
+
+    @Test
     void reportsAServerThatCannotStart(ServerFactory servers) {
         MysqlServer broken = servers.mysql8("broken").option("jclone-no-such-option", "1").build();
 

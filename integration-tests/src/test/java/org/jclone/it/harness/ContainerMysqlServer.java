@@ -80,7 +80,9 @@ public final class ContainerMysqlServer extends BaseMysqlServer {
                 FileTrees.deleteTree(pluginDir.resolve("mysql_clone_jre"));
             }
             if (spec.dataDir() == null) {
-                Files.createDirectories(dataDir); // empty: the image's entrypoint initializes it
+                // Empty: the image's entrypoint initializes it with the server's options, so
+                // initializeWith's options (which are among them) apply to the initialization too.
+                Files.createDirectories(dataDir);
                 if (spec.dataDirSource() != null) {
                     FileTrees.copyTree(spec.dataDirSource(), dataDir);
                     Files.deleteIfExists(dataDir.resolve("auto.cnf"));

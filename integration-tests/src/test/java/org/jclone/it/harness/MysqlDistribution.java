@@ -128,14 +128,43 @@ public final class MysqlDistribution {
         Path target = HarnessConfig.mysqlDistRoot().resolve("templates").resolve(version);
         BuildOnce.ensure(target, dir -> {
             long t0 = System.nanoTime();
-            initialize(base, dir);
+            initialize(base, dir, List.of());
             HarnessLog.info("initialized the MySQL %s template data directory in %d ms",
                     version, (System.nanoTime() - t0) / 1_000_000);
         });
         return target.resolve("data");
     }
 
-    private void initialize(Path base, Path dir) throws IOException, InterruptedException {
+    /**
+     * Like {@link #templateDataDir()}, but initialized with these options as well (for example a
+     * system tablespace of several files: innodb_data_file_path); one directory per build, version
+     * and option list. A server on a copy must be started with the same InnoDB layout options
+     * ({@link MysqlServer.Builder#initializeWith} passes them to both). No options: the plain template.
+     */
+    public Path templateDataDir(List<ServerSpec.Option> initializeOptions) {
+        if (initializeOptions.isEmpty()) {
+            return templateDataDir();
+        }
+        if (reportedVersion != null) {
+            return new MysqlDistribution(version).templateDataDir(initializeOptions);
+        }
+        List<String> extra = new ArrayList<>();
+        for (ServerSpec.Option option : initializeOptions) {
+            extra.add("--" + option.key() + (option.value() == null ? "" : "=" + option.value()));
+        }
+        Path base = baseDir();
+        Path target = HarnessConfig.mysqlDistRoot().resolve("templates")
+                .resolve(version + "-" + Integer.toHexString(String.join("\n", extra).hashCode()));
+        BuildOnce.ensure(target, dir -> {
+            long t0 = System.nanoTime();
+            initialize(base, dir, extra);
+            HarnessLog.info("initialized a MySQL %s data directory with %s in %d ms",
+                    version, extra, (System.nanoTime() - t0) / 1_000_000);
+        });
+        return target.resolve("data");
+    }
+
+    private void initialize(Path base, Path dir, List<String> extra) throws IOException, InterruptedException {
         Path data = dir.resolve("data");
         Path log = dir.resolve("initialize.log");
         List<String> cmd = new ArrayList<>(List.of(
@@ -146,10 +175,13 @@ public final class MysqlDistribution {
                 "--datadir=" + data,
                 "--user=root",
                 "--lc-messages-dir=" + base.resolve("share")));
+        cmd.addAll(extra);
+        // The command line heads the log, so the directory says how it was initialized.
+        Files.writeString(log, String.join(" ", cmd) + "\n");
         Process p = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();

@@ -155,6 +155,7 @@ public interface MysqlServer extends AutoCloseable {
         private final Set<String> removedOptions = new LinkedHashSet<>();
         private Path dataDir;
         private Path dataDirSource;
+        private final List<ServerSpec.Option> initializeOptions = new ArrayList<>();
         private boolean withPlugin;
         private Path pluginSource;
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -191,6 +192,19 @@ public interface MysqlServer extends AutoCloseable {
         public Builder withoutOption(String key) {
             removedOptions.add(ServerSpec.normalize(key));
             return this;
+        }
+
+        /**
+         * An option InnoDB fixes when the data directory is initialized (innodb_data_file_path,
+         * innodb_file_per_table for the system tables, ...): the data directory is a copy of a
+         * template initialized with every such option (made once per build, like the plain one),
+         * and {@code key=value} goes into my.cnf as {@link #option(String, String)} does, since
+         * the server must start with the layout it was initialized with. With {@link #dataDir}
+         * or {@link #copyDataDirFrom} only the my.cnf line remains.
+         */
+        public Builder initializeWith(String key, String value) {
+            initializeOptions.add(new ServerSpec.Option(key, value));
+            return option(key, value);
         }
 
         /** Runs on this existing directory in place (e.g. a clone's target) instead of a template copy. */
@@ -283,8 +297,8 @@ public interface MysqlServer extends AutoCloseable {
                     ? JniWarnings.withCheckJni(this.options)
                     : this.options;
             return new ServerSpec(distribution, name, group, List.copyOf(options), Set.copyOf(removedOptions),
-                    dataDir, dataDirSource, withPlugin, plugins, Map.copyOf(env), launchPrefix, supervised,
-                    startTimeout);
+                    dataDir, dataDirSource, List.copyOf(initializeOptions), withPlugin, plugins, Map.copyOf(env),
+                    launchPrefix, supervised, startTimeout);
         }
 
         /** Prepares the server directory (data, plugin-dir, config) without starting it. */

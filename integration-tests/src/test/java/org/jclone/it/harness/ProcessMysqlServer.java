@@ -73,7 +73,7 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
             }
             if (spec.dataDir() == null) {
                 Path source = spec.dataDirSource() != null
-                        ? spec.dataDirSource() : spec.distribution().templateDataDir();
+                        ? spec.dataDirSource() : spec.distribution().templateDataDir(spec.initializeOptions());
                 FileTrees.copyTree(source, dataDir);
                 // A copied auto.cnf would give two servers the same server_uuid.
                 Files.deleteIfExists(dataDir.resolve("auto.cnf"));

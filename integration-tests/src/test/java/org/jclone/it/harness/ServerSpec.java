@@ -15,6 +15,8 @@ import java.util.Set;
  * @param removedOptions normalized keys of harness defaults to leave out
  * @param dataDir        existing data directory to run on in place, or null
  * @param dataDirSource  directory to copy as the data directory, or null for the template
+ * @param initializeOptions options the template copied as the data directory was initialized
+ *                       with (empty: the plain template); used only when both directories are null
  * @param pluginSource   built plugin directory to copy when {@code withPlugin}
  * @param launchPrefix   words run before mysqld's command, which they must exec (e.g. {@code unshare
  *                       -m sh -c '... && exec "$0" "$@"'}); process backend only
@@ -27,6 +29,7 @@ public record ServerSpec(
         Set<String> removedOptions,
         Path dataDir,
         Path dataDirSource,
+        List<Option> initializeOptions,
         boolean withPlugin,
         Path pluginSource,
         Map<String, String> env,
