@@ -5,6 +5,7 @@ import static org.jclone.it.conformance.SuiteSteps.PROGRESS_COMPLETED;
 import static org.jclone.it.conformance.SuiteSteps.STATUS;
 import static org.jclone.it.conformance.SuiteSteps.STATUS_COMPLETED;
 import static org.jclone.it.conformance.SuiteSteps.assertSameTables;
+import static org.jclone.it.conformance.SuiteSteps.awaitFileCopy;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.rows;
 import static org.jclone.it.conformance.SuiteSteps.table;
@@ -15,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -112,15 +112,6 @@ class DdlConformanceTest {
                 "ALTER TABLE t_zlib ADD COLUMN extra INT DEFAULT 7, ALGORITHM=COPY");
         // ddl_undo
         exec(ddl, "CREATE UNDO TABLESPACE undo_005 ADD DATAFILE 'undo_005.ibu'");
-    }
-
-    private static void awaitFileCopy(Connection c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
-        while (!rows(c, query).equals(table("In Progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the clone never reached FILE COPY");
-            Thread.sleep(20);
-        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.jclone.it.conformance.SuiteSteps.PROGRESS;
 import static org.jclone.it.conformance.SuiteSteps.PROGRESS_COMPLETED;
 import static org.jclone.it.conformance.SuiteSteps.STATUS;
 import static org.jclone.it.conformance.SuiteSteps.STATUS_COMPLETED;
+import static org.jclone.it.conformance.SuiteSteps.awaitFileCopy;
 import static org.jclone.it.conformance.SuiteSteps.cloneLocalFails;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.fails;
@@ -155,15 +156,6 @@ class ErrorDdlLockConformanceTest {
                 + "' AND STATE = 'Waiting for table metadata lock'";
         while (!rows(c, query).equals(table("1"))) {
             assertTrue(System.nanoTime() < deadline, "the DDL never waited for the table lock: " + ddl);
-            Thread.sleep(20);
-        }
-    }
-
-    private static void awaitFileCopy(Connection c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
-        while (!rows(c, query).equals(table("In Progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the clone never reached FILE COPY");
             Thread.sleep(20);
         }
     }

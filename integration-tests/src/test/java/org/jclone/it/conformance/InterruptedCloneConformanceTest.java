@@ -1,5 +1,6 @@
 package org.jclone.it.conformance;
 
+import static org.jclone.it.conformance.SuiteSteps.awaitFileCopy;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.fails;
 import static org.jclone.it.conformance.SuiteSteps.rows;
@@ -106,15 +107,6 @@ class InterruptedCloneConformanceTest {
             Path again = CloneOps.newTarget(server, "local_boundary_again");
             SuiteSteps.cloneLocal(c, again);
             assertEquals(SuiteSteps.STATUS_COMPLETED, rows(c, SuiteSteps.STATUS));
-        }
-    }
-
-    private static void awaitFileCopy(Connection c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
-        while (!rows(c, query).equals(table("In Progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the clone never reached FILE COPY");
-            Thread.sleep(20);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.jclone.it.conformance.SuiteSteps.PROGRESS;
 import static org.jclone.it.conformance.SuiteSteps.PROGRESS_COMPLETED;
 import static org.jclone.it.conformance.SuiteSteps.STATUS;
 import static org.jclone.it.conformance.SuiteSteps.STATUS_COMPLETED;
+import static org.jclone.it.conformance.SuiteSteps.awaitFileCopy;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.rows;
 import static org.jclone.it.conformance.SuiteSteps.table;
@@ -126,15 +127,6 @@ class LocalFeaturesConformanceTest {
         while (!rows(c, query).equals(table("0"))) {
             assertTrue(System.nanoTime() < deadline, "InnoDB never flushed every dirty page");
             Thread.sleep(50);
-        }
-    }
-
-    private static void awaitFileCopy(Connection c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
-        while (!rows(c, query).equals(table("In Progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the clone never reached FILE COPY");
-            Thread.sleep(20);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.jclone.it.conformance;
 
 import static org.jclone.it.conformance.SuiteSteps.STATUS;
 import static org.jclone.it.conformance.SuiteSteps.STATUS_COMPLETED;
+import static org.jclone.it.conformance.SuiteSteps.awaitFileCopy;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.rows;
 import static org.jclone.it.conformance.SuiteSteps.table;
@@ -161,15 +162,6 @@ class LocalStageSysConformanceTest {
         } finally {
             exec(c, "SET GLOBAL innodb_max_dirty_pages_pct = DEFAULT",
                     "SET GLOBAL innodb_max_dirty_pages_pct_lwm = DEFAULT", "SET GLOBAL innodb_io_capacity = DEFAULT");
-        }
-    }
-
-    private static void awaitFileCopy(Connection c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
-        while (!rows(c, query).equals(table("In Progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the clone never reached FILE COPY");
-            Thread.sleep(20);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.jclone.it.conformance.SuiteSteps.PROGRESS;
 import static org.jclone.it.conformance.SuiteSteps.PROGRESS_COMPLETED;
 import static org.jclone.it.conformance.SuiteSteps.STATUS;
 import static org.jclone.it.conformance.SuiteSteps.STATUS_COMPLETED;
+import static org.jclone.it.conformance.SuiteSteps.awaitFileCopy;
 import static org.jclone.it.conformance.SuiteSteps.exec;
 import static org.jclone.it.conformance.SuiteSteps.rows;
 import static org.jclone.it.conformance.SuiteSteps.table;
@@ -12,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -157,15 +157,6 @@ class LocalTransactionsConformanceTest {
             }
             assertEquals(rows(d, "CHECKSUM TABLE test.t_stage"), rows(c, "CHECKSUM TABLE test.t_stage"));
             assertEquals(table("85"), rows(c, "SELECT count(*) FROM test.t_stage"));
-        }
-    }
-
-    private static void awaitFileCopy(Connection c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
-        while (!rows(c, query).equals(table("In Progress"))) {
-            assertTrue(System.nanoTime() < deadline, "the clone never reached FILE COPY");
-            Thread.sleep(20);
         }
     }
 }

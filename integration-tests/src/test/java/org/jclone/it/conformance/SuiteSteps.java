@@ -2,6 +2,7 @@ package org.jclone.it.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,6 +156,16 @@ final class SuiteSteps {
         try (Connection c = server.connect()) {
             return rows(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'test'"
                     + " ORDER BY TABLE_NAME");
+        }
+    }
+
+    /** Waits (at most a minute) until clone_progress shows FILE COPY in progress on {@code c}'s server. */
+    static void awaitFileCopy(Connection c) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String query = "SELECT STATE FROM performance_schema.clone_progress WHERE STAGE = 'FILE COPY'";
+        while (!rows(c, query).equals(table("In Progress"))) {
+            assertTrue(System.nanoTime() < deadline, "the clone never reached FILE COPY");
+            Thread.sleep(20);
         }
     }
 
