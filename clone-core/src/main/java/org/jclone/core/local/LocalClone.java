@@ -5,8 +5,6 @@ import static org.jclone.core.error.BestEffort.bestEffort;
 import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import org.jclone.core.config.CloneConfig;
 import org.jclone.core.engine.CloneServices;
@@ -51,16 +49,12 @@ public final class LocalClone {
     private final BandwidthThrottle throttle;
     private final Autotuner autotuner;
     private final TaskFactory tasks;
-    private final ThreadFactory threads;
-    private final List<Thread> workers = new ArrayList<>();
+    private final TaskThreads workers;
 
     private long hton;
     private TargetDirectory target;
     private Locator donorLocator;
     private Locator recipientLocator;
-    private volatile int runningTasks;
-    private int nextWorker = 1;
-    private boolean workersClosed;
 
     public LocalClone(CloneServices services, long thd, String dataDir) {
         this(services, thd, dataDir, Path.of(dataDir));
@@ -87,7 +81,7 @@ public final class LocalClone {
         this.throttle = new BandwidthThrottle(() -> services.config().number("clone_max_data_bandwidth"));
         this.autotuner = new Autotuner(config.maxConcurrency(), System.nanoTime());
         this.tasks = tasks;
-        this.threads = threads;
+        this.workers = new TaskThreads(threads, "jclone-worker-");
     }
 
     /** Runs the clone on the calling (client) thread; 0, or the error already raised for the client. */
@@ -176,10 +170,9 @@ public final class LocalClone {
         // The master's task exists before any worker, so workers never wait on a master that cannot copy.
         try (CopyTask master = tasks.create(this, thd, recipient.taskId, true, config.bufferSize())) {
             begun.begun("wait for the workers", error -> {
-                closeAndJoinWorkers();
+                workers.closeAndJoin();
                 return 0;
             });
-            runningTasks = 1;
             if (!config.autotuneConcurrency()) {
                 addWorkers(config.maxConcurrency() - 1);
             }
@@ -230,7 +223,7 @@ public final class LocalClone {
 
     /** InnoDB moved to its next state (FILE COPY, PAGE COPY, REDO COPY, then done: FILE SYNC). */
     void stageChanged(long estimate) {
-        board.nextStage(estimate, runningTasks);
+        board.nextStage(estimate, workers.running());
     }
 
     /** The code a task must stop with, or 0 to go on; a KILL of the client session stops all. */
@@ -249,9 +242,10 @@ public final class LocalClone {
             return stopCode(taskThd, master);
         }
         if (config.autotuneConcurrency()) {
-            int add = autotuner.workersToAdd(runningTasks, stats.totalBytes(), System.nanoTime());
+            int running = workers.running();
+            int add = autotuner.workersToAdd(running, stats.totalBytes(), System.nanoTime());
             if (add > 0) {
-                LOG.info("Clone autotune: throughput still rising, adding {} task(s) to {}", add, runningTasks);
+                LOG.info("Clone autotune: throughput still rising, adding {} task(s) to {}", add, running);
                 addWorkers(add);
             }
         }
@@ -275,24 +269,9 @@ public final class LocalClone {
 
     // ---- workers ---------------------------------------------------------------
 
-    private synchronized void addWorkers(int count) {
-        for (int i = 0; i < count && !workersClosed && runningTasks < config.maxConcurrency(); i++) {
-            int index = nextWorker++;
-            try {
-                Thread worker = threads.newThread(() -> runWorker(index));
-                worker.setName("jclone-worker-" + index);
-                worker.setDaemon(true);
-                worker.start();
-                workers.add(worker);
-                runningTasks++;
-            } catch (Throwable t) {
-                // Nothing was begun for this task: go on with the tasks that run, as for a refused one.
-                bestEffort("log a task that could not start", () -> LOG.warn(
-                        "Clone task {} could not start ({}); going on with {} task(s)", index, t, runningTasks));
-                break;
-            }
-        }
-        board.threads(runningTasks);
+    private void addWorkers(int count) {
+        int running = workers.add(count, config.maxConcurrency(), this::runWorker);
+        bestEffort("show the task count", () -> board.threads(running));
     }
 
     private void runWorker(int index) {
@@ -354,41 +333,11 @@ public final class LocalClone {
      * without it, and ask for no more, since the next would most likely be refused too.
      */
     private void refused(int index, long workerThd, int rc, String step) {
-        int running;
-        synchronized (this) {
-            running = --runningTasks;
-            workersClosed = true;
-        }
+        int running = workers.refused();
         bestEffort("log a refused task", () -> LOG.info("Clone task {} not added: its {} failed with error {} ({}); "
                 + "going on with {} task(s)", index, step, rc,
                 workerThd == 0 ? "no server session" : server.pendingErrorMessage(workerThd), running));
         bestEffort("show the task count", () -> board.threads(running));
-    }
-
-    private void closeAndJoinWorkers() {
-        synchronized (this) {
-            workersClosed = true;
-        }
-        while (true) {
-            Thread next;
-            synchronized (this) {
-                next = workers.isEmpty() ? null : workers.remove(0);
-            }
-            if (next == null) {
-                return;
-            }
-            boolean interrupted = false;
-            while (next.isAlive()) {
-                try {
-                    next.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     // ---- the end -----------------------------------------------------------------

@@ -23,6 +23,7 @@ import org.jclone.core.error.Failure;
 import org.jclone.core.error.MysqlError;
 import org.jclone.core.io.IncompleteClone;
 import org.jclone.core.local.Autotuner;
+import org.jclone.core.local.TaskThreads;
 import org.jclone.core.local.CloneRegistry;
 import org.jclone.core.remote.CloneLink;
 import org.jclone.core.remote.protocol.AckRequest;
@@ -72,7 +73,8 @@ public final class RemoteClone {
     private final BandwidthThrottle networkThrottle;
     private volatile Autotuner autotuner;
     private final DonorParameters parameters = new DonorParameters();
-    private final List<Thread> workers = new ArrayList<>();
+    private final TaskThreads workers =
+            new TaskThreads(task -> new Thread(null, task, "jclone-client", 4L << 20), "jclone-client-");
     /**
      * Sessions of workers still attaching: as with MySQL's recipient, a worker the donor or InnoDB
      * will not take (the clone may be finishing) leaves the clone to the others; its errors stay its own.
@@ -91,9 +93,6 @@ public final class RemoteClone {
     private final List<ByteBuffer> keptMemory = new ArrayList<>();
     private int version = WireFormat.VERSION_V3;
     private boolean backupLocked;
-    private volatile int runningTasks = 1;
-    private int nextWorker = 1;
-    private boolean workersClosed;
     /** Resumes after network failures, and the time spent reconnecting. */
     private int resumes;
     private long reconnectNanos;
@@ -182,7 +181,7 @@ public final class RemoteClone {
             rc = record(thd, t);
         }
         rc = outcome(rc);
-        closeAndJoinWorkers();
+        workers.closeAndJoin();
         rc = outcome(rc);
         if (versionLocator != null) {
             Locator version = versionLocator;
@@ -266,10 +265,7 @@ public final class RemoteClone {
     private long failedAtNanos;
 
     private RoundResult round(boolean restart) {
-        runningTasks = 1;
-        synchronized (this) {
-            workersClosed = false;
-        }
+        workers.reopen();
         if (restart) {
             long deadline = failedAtNanos + parameters.donorTimeoutMinutes * 60_000_000_000L;
             long started = System.nanoTime();
@@ -341,7 +337,7 @@ public final class RemoteClone {
             tellStorage(masterTask, rc);
         }
         // Every worker ends its apply task before InnoDB can restart the master's.
-        closeAndJoinWorkers();
+        workers.closeAndJoin();
         rc = outcome(rc);
         return new RoundResult(rc, (copying || restart) && isNetworkError(rc, false), copying);
     }
@@ -583,7 +579,7 @@ public final class RemoteClone {
     }
 
     void stageChanged(long estimate) {
-        board.nextStage(estimate, runningTasks);
+        board.nextStage(estimate, workers.running());
     }
 
     void network(long bytes) {
@@ -601,9 +597,10 @@ public final class RemoteClone {
             return stopCode(task);
         }
         if (config.autotuneConcurrency() && task.master) {
-            int add = autotuner.workersToAdd(runningTasks, stats.totalBytes(), System.nanoTime());
+            int running = workers.running();
+            int add = autotuner.workersToAdd(running, stats.totalBytes(), System.nanoTime());
             if (add > 0) {
-                LOG.info("Clone autotune: throughput still rising, adding {} task(s) to {}", add, runningTasks);
+                LOG.info("Clone autotune: throughput still rising, adding {} task(s) to {}", add, running);
                 addWorkers(add);
             }
         }
@@ -694,22 +691,9 @@ public final class RemoteClone {
         return Math.max(0, count);
     }
 
-    private synchronized void addWorkers(int count) {
-        for (int i = 0; i < count && !workersClosed && runningTasks < config.maxConcurrency(); i++) {
-            int index = nextWorker++;
-            try {
-                Thread worker = new Thread(null, () -> runWorker(index), "jclone-client-" + index, 4L << 20);
-                worker.setDaemon(true);
-                worker.start();
-                workers.add(worker);
-                runningTasks++;
-            } catch (Throwable t) {
-                bestEffort("log a task that could not start", () -> LOG.warn(
-                        "Clone task {} could not start ({}); going on with {} task(s)", index, t, runningTasks));
-                break;
-            }
-        }
-        bestEffort("show the task count", () -> board.threads(runningTasks));
+    private void addWorkers(int count) {
+        int running = workers.add(count, config.maxConcurrency(), this::runWorker);
+        bestEffort("show the task count", () -> board.threads(running));
     }
 
     private void runWorker(int index) {
@@ -741,9 +725,7 @@ public final class RemoteClone {
                 long ended = session;
                 bestEffort("end a task's session", () -> server.finishSession(ended));
             }
-            synchronized (this) {
-                runningTasks--;
-            }
+            workers.ended();
         }
     }
 
@@ -788,32 +770,6 @@ public final class RemoteClone {
         link.disconnect(task.thd, task.connection, abort, false);
         task.connection = 0;
         return rc;
-    }
-
-    private void closeAndJoinWorkers() {
-        synchronized (this) {
-            workersClosed = true;
-        }
-        while (true) {
-            Thread next;
-            synchronized (this) {
-                next = workers.isEmpty() ? null : workers.remove(0);
-            }
-            if (next == null) {
-                return;
-            }
-            boolean interrupted = false;
-            while (next.isAlive()) {
-                try {
-                    next.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     // ---- locators --------------------------------------------------------------------------
