@@ -23,6 +23,10 @@ import org.jclone.core.io.DescriptorChannels.OsError;
  * zero-copy path retries the rest of the piece through the staging buffer,
  * which tells a failing source from a failing destination.
  *
+ * <p>What it writes through the page cache it hands to {@link WriteBack}, which starts the
+ * kernel's write-back as the copy goes on; not for O_DIRECT destinations (nothing in the page
+ * cache) nor for pieces whose extents copy_file_range shared.
+ *
  * <p>One mover per task. Its staging buffer is native memory of
  * clone_buffer_size bytes, taken at the first piece and given back at close.
  */
@@ -35,6 +39,7 @@ public final class DataMover implements AutoCloseable {
     private final DescriptorChannels sources;
     private final DescriptorChannels destinations;
     private final int bufferSize;
+    private final WriteBack writeBack;
     private AlignedBuffer staging;
     private boolean copyRange = true;
 
@@ -47,6 +52,7 @@ public final class DataMover implements AutoCloseable {
         this.errors = new IoErrors(os);
         this.sources = new DescriptorChannels(DescriptorChannels.read(), os);
         this.destinations = new DescriptorChannels(DescriptorChannels.write(), os);
+        this.writeBack = new WriteBack(os, destinations);
         this.bufferSize = Math.max(ALIGNMENT, bufferSize - bufferSize % ALIGNMENT);
     }
 
@@ -61,6 +67,8 @@ public final class DataMover implements AutoCloseable {
         boolean sourceDirect = isDirect(from, fromFlags);
         long done = copyRange && (!sourceDirect || from.onExtentSharingFileSystem())
                 ? copyRange(from, fromOffset, to, toOffset, length) : 0;
+        // Extents shared by copy_file_range leave nothing to write back.
+        boolean shared = done == length && to.onExtentSharingFileSystem();
         boolean zeroCopy = !sourceDirect && (fromFlags & CloneCallbacks.ZERO_COPY) != 0
                 && (fromFlags & CloneCallbacks.OS_CACHE) != 0;
         if (done < length && zeroCopy) {
@@ -69,6 +77,9 @@ public final class DataMover implements AutoCloseable {
         if (done < length) {
             staged(from, fromOffset + done, length - done, sourceDirect,
                     to, toOffset + done, isDirect(to, toFlags));
+        }
+        if (!shared && !isDirect(to, toFlags)) {
+            writeBack.written(to, toOffset, length);
         }
     }
 
@@ -79,6 +90,9 @@ public final class DataMover implements AutoCloseable {
         Descriptor to = destination(toFd);
         boolean direct = isDirect(to, toFlags) && aligned(toOffset, length) && isAlignedBuffer(data);
         writeFully(to, direct, data.duplicate(), toOffset);
+        if (!isDirect(to, toFlags)) {
+            writeBack.written(to, toOffset, length);
+        }
         return length;
     }
 
@@ -255,6 +269,7 @@ public final class DataMover implements AutoCloseable {
     /** Closes the channels and gives the staging buffer back; safe to call more than once. */
     @Override
     public void close() {
+        writeBack.finish();
         sources.close();
         destinations.close();
         if (staging != null) {

@@ -1,0 +1,107 @@
+package org.jclone.core.io;
+
+import org.jclone.core.io.DescriptorChannels.Descriptor;
+
+/**
+ * Starts the kernel's write-back of what one mover wrote through the page cache while the copy
+ * goes on, so that InnoDB's fsync of the files at FILE SYNC finds little left to write.
+ *
+ * <p>The mover reports each piece it wrote. Pieces of one file that move forward (a task's
+ * pieces of a file may have gaps, where another task's pieces go) form a run; every
+ * {@link #WINDOW} bytes of a run get one sync_file_range(SYNC_FILE_RANGE_WRITE), which starts
+ * the write-back and returns, and the range started {@link #LAG} windows earlier gets a
+ * sync_file_range(WAIT_BEFORE | WRITE | WAIT_AFTER), which waits for it, so that no more than a
+ * few windows per task are dirty at a time. A run ends when a piece goes backwards, jumps more
+ * than a window ahead, or goes to another file; its rest is started then, and at {@link #finish}.
+ *
+ * <p>Write-back is only a head start: an error is ignored (the fsync at FILE SYNC reports what
+ * matters), and ENOSYS, EINVAL or ESPIPE turn it off for the mover. Per piece it costs a few
+ * comparisons; a system call every window, and one fstat when a run's file is left (to check
+ * that the descriptor still names that file before starting the rest of it).
+ */
+final class WriteBack {
+    /** Bytes of a run per start of write-back. */
+    static final long WINDOW = 8L << 20;
+    /** Windows between the one started and the one waited on. */
+    static final int LAG = 2;
+
+    private static final int WAIT = OsCalls.SYNC_FILE_RANGE_WAIT_BEFORE | OsCalls.SYNC_FILE_RANGE_WRITE
+            | OsCalls.SYNC_FILE_RANGE_WAIT_AFTER;
+
+    private final OsCalls os;
+    private final DescriptorChannels destinations;
+    private boolean enabled = true;
+    /** The run's file, or null. */
+    private Descriptor file;
+    /** Write-back was waited on up to here, started up to {@code started}; pieces written up to {@code end}. */
+    private long waited;
+    private long started;
+    private long end;
+
+    WriteBack(OsCalls os, DescriptorChannels destinations) {
+        this.os = os;
+        this.destinations = destinations;
+    }
+
+    /** The mover wrote {@code length} bytes at {@code offset} of {@code to} through the page cache. */
+    void written(Descriptor to, long offset, long length) {
+        if (!enabled || length <= 0) {
+            return;
+        }
+        if (to != file || offset < started || offset > end + WINDOW) {
+            endRun(to == file);
+            file = to;
+            waited = offset;
+            started = offset;
+            end = offset;
+        }
+        end = Math.max(end, offset + length);
+        if (end - started >= WINDOW) {
+            boolean begun = sync(started, end - started, OsCalls.SYNC_FILE_RANGE_WRITE);
+            started = end;
+            long waitTo = started - LAG * WINDOW;
+            if (!begun) {
+                waited = started; // nothing to wait for that this mover started
+            } else if (waitTo > waited) {
+                sync(waited, waitTo - waited, WAIT);
+                waited = waitTo;
+            }
+        }
+    }
+
+    /** Starts the write-back of the rest of the run; the mover is done. */
+    void finish() {
+        if (enabled) {
+            endRun(false);
+        }
+        file = null;
+    }
+
+    /** Turned off for this mover (the kernel or the file refused it). */
+    boolean enabled() {
+        return enabled;
+    }
+
+    private void endRun(boolean sameDescriptor) {
+        if (file == null || end <= started) {
+            return;
+        }
+        // A descriptor just described for the next piece names its file; another one may have been
+        // closed (and its number reused) since the run's last piece.
+        if (sameDescriptor || destinations.stillNames(file)) {
+            sync(started, end - started, OsCalls.SYNC_FILE_RANGE_WRITE);
+        }
+    }
+
+    /** False if the call failed; after ENOSYS, EINVAL or ESPIPE the mover stops asking. */
+    private boolean sync(long offset, long length, int flags) {
+        int result = os.syncFileRange(file.fd, offset, length, flags);
+        if (result == 0) {
+            return true;
+        }
+        if (result == -OsCalls.ENOSYS || result == -OsCalls.EINVAL || result == -OsCalls.ESPIPE) {
+            enabled = false;
+        }
+        return false;
+    }
+}
