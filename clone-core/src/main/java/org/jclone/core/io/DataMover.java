@@ -23,9 +23,9 @@ import org.jclone.core.io.DescriptorChannels.OsError;
  * zero-copy path retries the rest of the piece through the staging buffer,
  * which tells a failing source from a failing destination.
  *
- * <p>What it writes through the page cache it hands to {@link WriteBack}, which starts the
- * kernel's write-back as the copy goes on; not for O_DIRECT destinations (nothing in the page
- * cache) nor for pieces whose extents copy_file_range shared.
+ * <p>What it writes through the page cache it hands to {@link WriteBack}, which (when turned on)
+ * starts the kernel's write-back as the copy goes on; not for O_DIRECT destinations (nothing in
+ * the page cache) nor for pieces whose extents copy_file_range shared.
  *
  * <p>One mover per task. Its staging buffer is native memory of
  * clone_buffer_size bytes, taken at the first piece and given back at close.
@@ -48,11 +48,15 @@ public final class DataMover implements AutoCloseable {
     }
 
     DataMover(int bufferSize, OsCalls os) {
+        this(bufferSize, os, WriteBack.CONFIGURED);
+    }
+
+    DataMover(int bufferSize, OsCalls os, WriteBack.Mode writeBackMode) {
         this.os = os;
         this.errors = new IoErrors(os);
         this.sources = new DescriptorChannels(DescriptorChannels.read(), os);
         this.destinations = new DescriptorChannels(DescriptorChannels.write(), os);
-        this.writeBack = new WriteBack(os, destinations);
+        this.writeBack = new WriteBack(os, destinations, writeBackMode);
         this.bufferSize = Math.max(ALIGNMENT, bufferSize - bufferSize % ALIGNMENT);
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.jclone.core.engine.CloneCallbacks;
+import org.jclone.core.io.WriteBack.Mode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,7 @@ class WriteBackTest {
         int to;
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
             int from = Descriptors.of(source);
             to = Descriptors.of(target);
             for (int i = 0; i < pieces; i++) {
@@ -61,6 +62,53 @@ class WriteBackTest {
     }
 
     @Test
+    void startModeStartsTheSameWindowsAndNeverWaits() throws Exception {
+        Recording os = new Recording(0, 0);
+        int pieces = (int) (4 * WINDOW / MIB) + 3;
+        Path source = Files.write(dir.resolve("a.ibd"), bytes(pieces * MIB));
+        Path target = dir.resolve("b.ibd");
+        int to;
+        try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
+                RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
+                DataMover mover = new DataMover(MIB, os, Mode.START)) {
+            int from = Descriptors.of(source);
+            to = Descriptors.of(target);
+            for (int i = 0; i < pieces; i++) {
+                mover.fileToFile(from, (long) i * MIB, MIB, 0, to, (long) i * MIB, 0);
+            }
+        }
+        assertEquals(List.of(
+                new Call(to, 0, WINDOW, START),
+                new Call(to, WINDOW, WINDOW, START),
+                new Call(to, 2 * WINDOW, WINDOW, START),
+                new Call(to, 3 * WINDOW, WINDOW, START),
+                new Call(to, 4 * WINDOW, 3L * MIB, START)), os.calls);
+    }
+
+    @Test
+    void offByDefaultAndTheModeComesFromThePropertysValue() throws Exception {
+        assertEquals(Mode.OFF, WriteBack.DEFAULT);
+        assertEquals(WriteBack.DEFAULT, Mode.of(null));
+        assertEquals(WriteBack.DEFAULT, Mode.of("nonsense"));
+        assertEquals(Mode.START, Mode.of(" start"));
+        assertEquals(Mode.BOUNDED, Mode.of("Bounded"));
+        assertEquals(Mode.OFF, Mode.of("off"));
+        Recording os = new Recording(0, 0);
+        Path source = Files.write(dir.resolve("m.ibd"), bytes(MIB));
+        Path target = dir.resolve("n.ibd");
+        try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
+                RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
+                DataMover mover = new DataMover(MIB, os, Mode.OFF)) {
+            int from = Descriptors.of(source);
+            int to = Descriptors.of(target);
+            for (long offset = 0; offset < 2 * WINDOW; offset += MIB) {
+                mover.fileToFile(from, 0, MIB, 0, to, offset, 0);
+            }
+        }
+        assertEquals(List.of(), os.calls);
+    }
+
+    @Test
     void leavingAFileStartsItsRestAndAPieceBehindOrFarAheadStartsANewRun() throws Exception {
         Recording os = new Recording(0, 0);
         Path source = Files.write(dir.resolve("s.ibd"), bytes(4 * MIB));
@@ -69,7 +117,7 @@ class WriteBackTest {
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out1 = new RandomAccessFile(first.toFile(), "rw");
                 RandomAccessFile out2 = new RandomAccessFile(second.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
             int from = Descriptors.of(source);
             int a = Descriptors.of(first);
             int b = Descriptors.of(second);
@@ -95,7 +143,7 @@ class WriteBackTest {
         Path target = dir.resolve("d.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             for (int i = 0; i < pieces; i++) {
@@ -113,7 +161,7 @@ class WriteBackTest {
         Path target = dir.resolve("f.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             for (long offset = 0; offset < 2 * WINDOW; offset += MIB) {
@@ -133,7 +181,7 @@ class WriteBackTest {
         ByteBuffer page = ByteBuffer.allocateDirect(2 * 4096).alignedSlice(4096).limit(4096);
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             for (long offset = 0; offset < 2 * WINDOW; offset += MIB) {
@@ -154,7 +202,7 @@ class WriteBackTest {
             Path target = dir.resolve("j" + os.fileSystem + ".ibd");
             try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                     RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                    DataMover mover = new DataMover(MIB, os)) {
+                    DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
                 int from = Descriptors.of(source);
                 int to = Descriptors.of(target);
                 for (long offset = 0; offset < WINDOW; offset += MIB) {
@@ -173,7 +221,7 @@ class WriteBackTest {
         Path target = dir.resolve("k.ibd");
         ByteBuffer piece = ByteBuffer.allocateDirect(MIB);
         try (RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
             int to = Descriptors.of(target);
             for (long offset = 0; offset < WINDOW; offset += MIB) {
                 mover.bufferToFile(piece, to, offset, 0);
