@@ -69,10 +69,9 @@ public final class DataMover implements AutoCloseable {
         // For an O_DIRECT source the kernel's copy (64 KiB direct reads through a pipe) is slower
         // than the staging buffer's large aligned reads; only extent sharing beats it.
         boolean sourceDirect = isDirect(from, fromFlags);
-        long done = copyRange && (!sourceDirect || from.onExtentSharingFileSystem())
+        long copied = copyRange && (!sourceDirect || from.onExtentSharingFileSystem())
                 ? copyRange(from, fromOffset, to, toOffset, length) : 0;
-        // Extents shared by copy_file_range leave nothing to write back.
-        boolean shared = done == length && to.onExtentSharingFileSystem();
+        long done = copied;
         boolean zeroCopy = !sourceDirect && (fromFlags & CloneCallbacks.ZERO_COPY) != 0
                 && (fromFlags & CloneCallbacks.OS_CACHE) != 0;
         if (done < length && zeroCopy) {
@@ -82,7 +81,9 @@ public final class DataMover implements AutoCloseable {
             staged(from, fromOffset + done, length - done, sourceDirect,
                     to, toOffset + done, isDirect(to, toFlags));
         }
-        if (!shared && !isDirect(to, toFlags)) {
+        // Extents shared by copy_file_range leave nothing to write back.
+        if (writeBack.enabled() && !isDirect(to, toFlags)
+                && !(copied == length && to.onExtentSharingFileSystem())) {
             writeBack.written(to, toOffset, length);
         }
     }
@@ -94,7 +95,7 @@ public final class DataMover implements AutoCloseable {
         Descriptor to = destination(toFd);
         boolean direct = isDirect(to, toFlags) && aligned(toOffset, length) && isAlignedBuffer(data);
         writeFully(to, direct, data.duplicate(), toOffset);
-        if (!isDirect(to, toFlags)) {
+        if (writeBack.enabled() && !isDirect(to, toFlags)) {
             writeBack.written(to, toOffset, length);
         }
         return length;
