@@ -13,8 +13,9 @@ import org.jclone.core.io.DescriptorChannels.Descriptor;
  * {@link #WINDOW} bytes of a run get one sync_file_range(SYNC_FILE_RANGE_WRITE), which starts
  * the write-back and returns; in {@link Mode#BOUNDED} the range started {@link #LAG} windows
  * earlier then gets a sync_file_range(WAIT_BEFORE | WRITE | WAIT_AFTER), which waits for it, so
- * that no more than a few windows per task are dirty at a time. A run ends when a piece goes backwards, jumps more
- * than a window ahead, or goes to another file; its rest is started then, and at {@link #finish}.
+ * that no more than a few windows per task are dirty at a time. A run ends when a piece goes
+ * backwards, jumps more than a window ahead, or goes to another file; its rest is started then,
+ * and at {@link #finish}.
  *
  * <p>Write-back is only a head start: an error is ignored (the fsync at FILE SYNC reports what
  * matters), and ENOSYS, EINVAL or ESPIPE turn it off for the mover. Per piece it costs a few
@@ -111,7 +112,7 @@ final class WriteBack {
         file = null;
     }
 
-    /** Turned off for this mover (the kernel or the file refused it). */
+    /** Whether it is on for this mover: not off by its mode, nor turned off by a refusal since. */
     boolean enabled() {
         return enabled;
     }
