@@ -52,6 +52,17 @@ jlong io_copy_file_range(JNIEnv *, jclass, jint from_fd, jlong from_offset, jint
   }
 }
 
+// One call: with SYNC_FILE_RANGE_WRITE alone the kernel starts write-back and returns.
+jint io_sync_file_range(JNIEnv *, jclass, jint fd, jlong offset, jlong length, jint flags) {
+  for (;;) {
+    if (sync_file_range(fd, static_cast<off64_t>(offset), static_cast<off64_t>(length),
+                        static_cast<unsigned int>(flags)) == 0) {
+      return 0;
+    }
+    if (errno != EINTR) return -errno;
+  }
+}
+
 jobject io_allocate(JNIEnv *env, jclass, jlong size, jint alignment) {
   if (size <= 0 || alignment < 64 || (alignment & (alignment - 1)) != 0) return nullptr;
   void *memory = allocate_instrumented(static_cast<size_t>(size), static_cast<size_t>(alignment));
@@ -100,6 +111,7 @@ const JNINativeMethod io_methods[] = {
     NATIVE("statusFlags", "(I)I", io_status_flags),
     NATIVE("fileSystemType", "(I)J", io_file_system_type),
     NATIVE("copyFileRange", "(IJIJJ)J", io_copy_file_range),
+    NATIVE("syncFileRange", "(IJJI)I", io_sync_file_range),
     NATIVE("allocate", "(JI)Ljava/nio/ByteBuffer;", io_allocate),
     NATIVE("release", "(Ljava/nio/ByteBuffer;)V", io_release),
     NATIVE("errnoOf", "(Ljava/lang/String;)I", io_errno_of),

@@ -18,6 +18,9 @@ final class IoNatives {
     /** copy_file_range at explicit offsets: bytes copied, 0 at the end of the source, or -errno. */
     static native long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length);
 
+    /** sync_file_range: 0 or -errno. */
+    static native int syncFileRange(int fd, long offset, long length, int flags);
+
     /** Aligned memory accounted as memory/clone/data; null if none. Give it back with {@link #release}. */
     static native ByteBuffer allocate(long size, int alignment);
 

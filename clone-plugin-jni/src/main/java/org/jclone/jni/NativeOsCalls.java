@@ -31,6 +31,11 @@ final class NativeOsCalls implements OsCalls {
     }
 
     @Override
+    public int syncFileRange(int fd, long offset, long length, int flags) {
+        return IoNatives.syncFileRange(fd, offset, length, flags);
+    }
+
+    @Override
     public AlignedBuffer allocate(int size, int alignment) {
         ByteBuffer memory = IoNatives.allocate(size, alignment);
         return memory == null ? null : new AlignedBuffer(memory, IoNatives::release);

@@ -125,6 +125,31 @@ class DataPathTest {
         assertEquals(0, DataSets.brokenBlobs(clone, BLOBS));
     }
 
+    /**
+     * With the mover's write-back turned on (clone_java_options=-Djclone.writeBack=bounded), the
+     * clone's pieces go through sync_file_range inside mysqld (-Xcheck:jni on, as for every server of
+     * the harness); the clone is whole. Which calls the mover makes is WriteBackTest's subject.
+     */
+    @Test
+    void withWriteBackTurnedOnTheCloneIsWhole(ServerFactory servers) throws Exception {
+        MysqlServer own = servers.mysql8("writeback").withPlugin(true)
+                .option("plugin-load-add", "mysql_clone.so")
+                .option("skip-log-bin")
+                .option("clone_java_options", "-Djclone.writeBack=bounded")
+                .start();
+        own.execute("CREATE DATABASE big");
+        DataSets.createBlobs(own, BLOBS, BLOB_ROWS);
+        own.execute("SET GLOBAL clone_max_concurrency = 2", "SET GLOBAL clone_autotune_concurrency = OFF");
+        Map<String, String> sums = CloneOps.innodbChecksums(own);
+        Path target = CloneOps.newTarget(own, "written-back");
+        CloneOps.cloneLocal(own, target);
+        own.stop();
+
+        MysqlServer clone = CloneOps.startClone(servers, "written-back", target);
+        assertEquals(sums, CloneOps.innodbChecksums(clone));
+        assertEquals(0, DataSets.brokenBlobs(clone, BLOBS));
+    }
+
     private static long bytesInUse() throws SQLException {
         return CloneOps.longValue(donor, allocations("CURRENT_NUMBER_OF_BYTES_USED"));
     }

@@ -23,6 +23,10 @@ import org.jclone.core.io.DescriptorChannels.OsError;
  * zero-copy path retries the rest of the piece through the staging buffer,
  * which tells a failing source from a failing destination.
  *
+ * <p>What it writes through the page cache it hands to {@link WriteBack}, which (when turned on)
+ * starts the kernel's write-back as the copy goes on; not for O_DIRECT destinations (nothing in
+ * the page cache) nor for pieces whose extents copy_file_range shared.
+ *
  * <p>One mover per task. Its staging buffer is native memory of
  * clone_buffer_size bytes, taken at the first piece and given back at close.
  */
@@ -35,6 +39,7 @@ public final class DataMover implements AutoCloseable {
     private final DescriptorChannels sources;
     private final DescriptorChannels destinations;
     private final int bufferSize;
+    private final WriteBack writeBack;
     private AlignedBuffer staging;
     private boolean copyRange = true;
 
@@ -43,10 +48,15 @@ public final class DataMover implements AutoCloseable {
     }
 
     DataMover(int bufferSize, OsCalls os) {
+        this(bufferSize, os, WriteBack.CONFIGURED);
+    }
+
+    DataMover(int bufferSize, OsCalls os, WriteBack.Mode writeBackMode) {
         this.os = os;
         this.errors = new IoErrors(os);
         this.sources = new DescriptorChannels(DescriptorChannels.read(), os);
         this.destinations = new DescriptorChannels(DescriptorChannels.write(), os);
+        this.writeBack = new WriteBack(os, destinations, writeBackMode);
         this.bufferSize = Math.max(ALIGNMENT, bufferSize - bufferSize % ALIGNMENT);
     }
 
@@ -59,8 +69,9 @@ public final class DataMover implements AutoCloseable {
         // For an O_DIRECT source the kernel's copy (64 KiB direct reads through a pipe) is slower
         // than the staging buffer's large aligned reads; only extent sharing beats it.
         boolean sourceDirect = isDirect(from, fromFlags);
-        long done = copyRange && (!sourceDirect || from.onExtentSharingFileSystem())
+        long copied = copyRange && (!sourceDirect || from.onExtentSharingFileSystem())
                 ? copyRange(from, fromOffset, to, toOffset, length) : 0;
+        long done = copied;
         boolean zeroCopy = !sourceDirect && (fromFlags & CloneCallbacks.ZERO_COPY) != 0
                 && (fromFlags & CloneCallbacks.OS_CACHE) != 0;
         if (done < length && zeroCopy) {
@@ -69,6 +80,11 @@ public final class DataMover implements AutoCloseable {
         if (done < length) {
             staged(from, fromOffset + done, length - done, sourceDirect,
                     to, toOffset + done, isDirect(to, toFlags));
+        }
+        // Extents shared by copy_file_range leave nothing to write back.
+        if (writeBack.enabled() && !isDirect(to, toFlags)
+                && !(copied == length && to.onExtentSharingFileSystem())) {
+            writeBack.written(to, toOffset, length);
         }
     }
 
@@ -79,6 +95,9 @@ public final class DataMover implements AutoCloseable {
         Descriptor to = destination(toFd);
         boolean direct = isDirect(to, toFlags) && aligned(toOffset, length) && isAlignedBuffer(data);
         writeFully(to, direct, data.duplicate(), toOffset);
+        if (writeBack.enabled() && !isDirect(to, toFlags)) {
+            writeBack.written(to, toOffset, length);
+        }
         return length;
     }
 
@@ -255,6 +274,7 @@ public final class DataMover implements AutoCloseable {
     /** Closes the channels and gives the staging buffer back; safe to call more than once. */
     @Override
     public void close() {
+        writeBack.finish();
         sources.close();
         destinations.close();
         if (staging != null) {

@@ -130,6 +130,11 @@ final class DescriptorChannels implements AutoCloseable {
         return fresh;
     }
 
+    /** Whether the descriptor still names the file it named when described (one fstat). */
+    boolean stillNames(Descriptor descriptor) {
+        return os.identify(descriptor.fd, identity) == 0 && descriptor.names(identity);
+    }
+
     /** The file a descriptor names, for error messages only. */
     static String target(int fd) {
         try {

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The stand-in for the plugin's natives outside mysqld: identity and flags from
- * /proc, no copy_file_range (the mover falls back), heap-external memory from
+ * /proc, no copy_file_range (the mover falls back), no sync_file_range (the mover
+ * leaves write-back to the kernel), heap-external memory from
  * the JVM's direct-buffer pool.
  */
 final class JavaOsCalls implements OsCalls {
@@ -50,6 +51,11 @@ final class JavaOsCalls implements OsCalls {
 
     @Override
     public long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length) {
+        return -ENOSYS;
+    }
+
+    @Override
+    public int syncFileRange(int fd, long offset, long length, int flags) {
         return -ENOSYS;
     }
 

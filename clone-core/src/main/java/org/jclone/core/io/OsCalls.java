@@ -3,7 +3,7 @@ package org.jclone.core.io;
 /**
  * The few operating-system calls the mover needs that Java 17's FileChannel
  * does not offer: identity and status flags of a descriptor, copy_file_range(2),
- * aligned native memory, and the errno behind an OS error text. Inside mysqld
+ * sync_file_range(2), aligned native memory, and the errno behind an OS error text. Inside mysqld
  * the plugin's natives implement them ({@link #install}); elsewhere (unit
  * tests, the benchmark's JVM) a pure-Java stand-in reads /proc.
  */
@@ -16,6 +16,12 @@ public interface OsCalls {
     int EXDEV = 18;
     int EINVAL = 22;
     int EOPNOTSUPP = 95;
+    int ESPIPE = 29;
+
+    /** sync_file_range(2) flags (Linux's values). */
+    int SYNC_FILE_RANGE_WAIT_BEFORE = 1;
+    int SYNC_FILE_RANGE_WRITE = 2;
+    int SYNC_FILE_RANGE_WAIT_AFTER = 4;
 
     /** Writes the device and inode of the file {@code fd} names into {@code deviceAndInode}; 0 or errno. */
     int identify(int fd, long[] deviceAndInode);
@@ -31,6 +37,13 @@ public interface OsCalls {
      * offsets do not move): bytes copied, 0 at the end of the source, or -errno.
      */
     long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length);
+
+    /**
+     * sync_file_range(2) on {@code length} bytes of the file {@code fd} names from {@code offset}:
+     * with {@link #SYNC_FILE_RANGE_WRITE} alone it starts the write-back of the range's dirty
+     * pages and returns; 0 or -errno.
+     */
+    int syncFileRange(int fd, long offset, long length, int flags);
 
     /** {@code size} bytes of memory aligned to {@code alignment}, owned by the result; null if none. */
     AlignedBuffer allocate(int size, int alignment);

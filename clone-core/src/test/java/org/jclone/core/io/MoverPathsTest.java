@@ -166,6 +166,11 @@ class MoverPathsTest {
         }
 
         @Override
+        public int syncFileRange(int fd, long offset, long length, int flags) {
+            return -ENOSYS;
+        }
+
+        @Override
         public AlignedBuffer allocate(int size, int alignment) {
             allocated.add(size);
             ByteBuffer memory = ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment)
