@@ -87,8 +87,8 @@ class WriteBackTest {
     }
 
     @Test
-    void offByDefaultAndTheModeComesFromThePropertysValue() throws Exception {
-        assertEquals(Mode.OFF, WriteBack.DEFAULT);
+    void boundedByDefaultAndTheModeComesFromThePropertysValue() throws Exception {
+        assertEquals(Mode.BOUNDED, WriteBack.DEFAULT);
         assertEquals(WriteBack.DEFAULT, Mode.of(null));
         assertEquals(WriteBack.DEFAULT, Mode.of("nonsense"));
         assertEquals(Mode.START, Mode.of(" start"));
