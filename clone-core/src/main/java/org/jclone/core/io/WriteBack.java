@@ -5,8 +5,8 @@ import org.jclone.core.io.DescriptorChannels.Descriptor;
 
 /**
  * Starts the kernel's write-back of what one mover wrote through the page cache while the copy
- * goes on, so that InnoDB's fsync of the files at FILE SYNC finds less left to write, and the
- * donor's own fsyncs do not queue behind a large flush. {@link Mode#BOUNDED} by default
+ * goes on, so that InnoDB's fsync of the files at FILE SYNC finds less left to write.
+ * {@link Mode#BOUNDED} by default
  * ({@link #DEFAULT}); the {@link #PROPERTY} system property chooses another mode.
  *
  * <p>The mover reports each piece it wrote. Pieces of one file that move forward (a task's
@@ -50,8 +50,8 @@ final class WriteBack {
     }
 
     /**
-     * Measured on ext4 (docs/clone-local.md): a clone of a donor under an OLTP load about a third
-     * faster, the load's throughput as without it; an idle donor's clone within the runs' spread.
+     * Measured on ext4 (docs/clone-local.md): an idle donor's clone about a quarter faster until on
+     * disk; under an OLTP load no consistent effect either way.
      */
     static final Mode DEFAULT = Mode.BOUNDED;
     /** Read once, when the first mover of the JVM is made. */
