@@ -63,6 +63,14 @@ jint io_sync_file_range(JNIEnv *, jclass, jint fd, jlong offset, jlong length, j
   }
 }
 
+// Linux keeps the nice value per thread: nice(2) changes the calling thread only. It may
+// legitimately return -1, so errno tells failure apart.
+jint io_raise_thread_nice(JNIEnv *, jclass, jint increment) {
+  errno = 0;
+  if (nice(increment) == -1 && errno != 0) return -errno;
+  return 0;
+}
+
 jobject io_allocate(JNIEnv *env, jclass, jlong size, jint alignment) {
   if (size <= 0 || alignment < 64 || (alignment & (alignment - 1)) != 0) return nullptr;
   void *memory = allocate_instrumented(static_cast<size_t>(size), static_cast<size_t>(alignment));
@@ -112,6 +120,7 @@ const JNINativeMethod io_methods[] = {
     NATIVE("fileSystemType", "(I)J", io_file_system_type),
     NATIVE("copyFileRange", "(IJIJJ)J", io_copy_file_range),
     NATIVE("syncFileRange", "(IJJI)I", io_sync_file_range),
+    NATIVE("raiseThreadNice", "(I)I", io_raise_thread_nice),
     NATIVE("allocate", "(JI)Ljava/nio/ByteBuffer;", io_allocate),
     NATIVE("release", "(Ljava/nio/ByteBuffer;)V", io_release),
     NATIVE("errnoOf", "(Ljava/lang/String;)I", io_errno_of),

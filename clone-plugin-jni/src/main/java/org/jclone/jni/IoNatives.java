@@ -21,6 +21,9 @@ final class IoNatives {
     /** sync_file_range: 0 or -errno. */
     static native int syncFileRange(int fd, long offset, long length, int flags);
 
+    /** nice(2) on the calling thread: 0 or -errno. */
+    static native int raiseThreadNice(int increment);
+
     /** Aligned memory accounted as memory/clone/data; null if none. Give it back with {@link #release}. */
     static native ByteBuffer allocate(long size, int alignment);
 

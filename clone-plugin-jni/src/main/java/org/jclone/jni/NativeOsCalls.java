@@ -36,6 +36,11 @@ final class NativeOsCalls implements OsCalls {
     }
 
     @Override
+    public int raiseThreadNice(int increment) {
+        return IoNatives.raiseThreadNice(increment);
+    }
+
+    @Override
     public AlignedBuffer allocate(int size, int alignment) {
         ByteBuffer memory = IoNatives.allocate(size, alignment);
         return memory == null ? null : new AlignedBuffer(memory, IoNatives::release);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +14,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
@@ -330,6 +333,58 @@ class CloneLocalTest {
         MysqlServer clone = CloneOps.startClone(servers, "bandwidth-lifted", target);
         assertEquals(Integer.toString(BLOB_ROWS), clone.scalar("SELECT COUNT(*) FROM " + BLOBS));
         assertEquals(0, DataSets.brokenBlobs(clone, BLOBS), "every large value must be whole on the clone");
+    }
+
+    // ---- 8b. CPU priority of the workers ---------------------------------------------------
+
+    @Test
+    void workersRunAtALowerCpuPriorityThanTheSessionThatClones(ServerFactory servers) throws Exception {
+        // Held at 1 MiB/s with four tasks from the start, the clone's threads can be looked at in /proc.
+        CloneOps.setGlobal(donor, "clone_autotune_concurrency", "OFF");
+        CloneOps.setGlobal(donor, "clone_max_concurrency", 4);
+        CloneOps.setGlobal(donor, "clone_max_data_bandwidth", 1);
+        String pid = Files.readString(Path.of(donor.scalar("SELECT @@pid_file"))).trim();
+        Path target = CloneOps.newTarget(donor, "worker-priority");
+        Map<String, Integer> niceByThread = new TreeMap<>(); // by thread id
+        int masterNice;
+        try (BackgroundClone clone = BackgroundClone.start(donor, target)) {
+            clone.awaitCopied(2L << 20, Duration.ofSeconds(60));
+            String master = donor.scalar("SELECT THREAD_OS_ID FROM performance_schema.threads WHERE PROCESSLIST_ID = "
+                    + clone.connectionId());
+            masterNice = niceOf(pid, master);
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", pid, "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    String id = task.getFileName().toString();
+                    String name = threadName(pid, id);
+                    if (name.startsWith("clone_local-")) { // the server's name for a local clone's worker
+                        niceByThread.put(id, niceOf(pid, id));
+                    }
+                }
+            }
+            donor.execute("SET GLOBAL clone_max_data_bandwidth = 0");
+            assertNull(clone.await(Duration.ofMinutes(5)), "the clone finishes once the limit is lifted");
+        }
+        log("worker priority: master (session thread) nice %d, workers %s", masterNice, niceByThread);
+        int lowered = Math.min(19, masterNice + 10); // the kernel's highest nice value is 19
+        assertEquals(List.of(lowered, lowered, lowered), List.copyOf(niceByThread.values()),
+                "three workers beside the master, each 10 nicer: " + niceByThread);
+        MysqlServer clone = CloneOps.startClone(servers, "worker-priority", target);
+        assertEquals(Integer.toString(BLOB_ROWS), clone.scalar("SELECT COUNT(*) FROM " + BLOBS));
+    }
+
+    /** The nice value of a thread: field 19 of /proc/[pid]/task/[tid]/stat, counted after the name's ')'. */
+    private static int niceOf(String pid, String tid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "task", tid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
+    }
+
+    private static String threadName(String pid, String tid) {
+        try {
+            return Files.readString(Path.of("/proc", pid, "task", tid, "comm")).trim();
+        } catch (IOException ended) {
+            return "";
+        }
     }
 
     // ---- 9. privileges ---------------------------------------------------------------------

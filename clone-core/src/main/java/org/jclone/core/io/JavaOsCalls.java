@@ -60,6 +60,11 @@ final class JavaOsCalls implements OsCalls {
     }
 
     @Override
+    public int raiseThreadNice(int increment) {
+        return -ENOSYS;
+    }
+
+    @Override
     public AlignedBuffer allocate(int size, int alignment) {
         ByteBuffer memory = ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment)
                 .limit(size).slice();

@@ -1,9 +1,9 @@
 package org.jclone.core.io;
 
 /**
- * The few operating-system calls the mover needs that Java 17's FileChannel
- * does not offer: identity and status flags of a descriptor, copy_file_range(2),
- * sync_file_range(2), aligned native memory, and the errno behind an OS error text. Inside mysqld
+ * The few operating-system calls the core needs that Java 17 does not offer: identity and status
+ * flags of a descriptor, copy_file_range(2), sync_file_range(2), aligned native memory, the errno
+ * behind an OS error text, and the nice value of a clone's own worker threads. Inside mysqld
  * the plugin's natives implement them ({@link #install}); elsewhere (unit
  * tests, the benchmark's JVM) a pure-Java stand-in reads /proc.
  */
@@ -44,6 +44,13 @@ public interface OsCalls {
      * pages and returns; 0 or -errno.
      */
     int syncFileRange(int fd, long offset, long length, int flags);
+
+    /**
+     * Adds {@code increment} (positive: less CPU under contention) to the calling thread's nice
+     * value, which the kernel caps at 19; on Linux the nice value is a per-thread attribute, so the
+     * process's other threads keep theirs. 0 or -errno.
+     */
+    int raiseThreadNice(int increment);
 
     /** {@code size} bytes of memory aligned to {@code alignment}, owned by the result; null if none. */
     AlignedBuffer allocate(int size, int alignment);

@@ -11,23 +11,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A clone's worker threads, local or remote: the count of running tasks (the master, on the
- * client's session, is the first), workers started on demand up to clone_max_concurrency, and
- * closing that stops further starts and joins every started thread.
+ * client's session, is the first), workers started on demand up to clone_max_concurrency at a
+ * lower CPU priority than the server's threads ({@link WorkerPriority}), and closing that stops
+ * further starts and joins every started thread.
  */
 public final class TaskThreads {
     private static final Logger LOG = LoggerFactory.getLogger(TaskThreads.class);
 
     private final ThreadFactory threads;
     private final String namePrefix;
+    private final WorkerPriority priority;
     private final List<Thread> started = new ArrayList<>();
     private volatile int running = 1;
     private int nextIndex = 1;
     private boolean closed;
 
-    /** Threads from {@code threads}, named {@code namePrefix} and the task's index. */
+    /**
+     * Threads from {@code threads}, named {@code namePrefix} and the task's index, at the
+     * configured {@link WorkerPriority}.
+     */
     public TaskThreads(ThreadFactory threads, String namePrefix) {
+        this(threads, namePrefix, WorkerPriority.CONFIGURED);
+    }
+
+    TaskThreads(ThreadFactory threads, String namePrefix, WorkerPriority priority) {
         this.threads = threads;
         this.namePrefix = namePrefix;
+        this.priority = priority;
     }
 
     /** Tasks running, the master included. */
@@ -44,7 +54,10 @@ public final class TaskThreads {
         for (int i = 0; i < count && !closed && running < max; i++) {
             int index = nextIndex++;
             try {
-                Thread worker = threads.newThread(() -> body.accept(index));
+                Thread worker = threads.newThread(() -> {
+                    priority.lowerCurrentThread();
+                    body.accept(index);
+                });
                 worker.setName(namePrefix + index);
                 worker.setDaemon(true);
                 worker.start();

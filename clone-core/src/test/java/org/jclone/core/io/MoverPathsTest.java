@@ -171,6 +171,11 @@ class MoverPathsTest {
         }
 
         @Override
+        public int raiseThreadNice(int increment) {
+            return -ENOSYS;
+        }
+
+        @Override
         public AlignedBuffer allocate(int size, int alignment) {
             allocated.add(size);
             ByteBuffer memory = ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment)

@@ -299,6 +299,11 @@ class WriteBackTest {
         }
 
         @Override
+        public int raiseThreadNice(int increment) {
+            return -ENOSYS;
+        }
+
+        @Override
         public AlignedBuffer allocate(int size, int alignment) {
             return JavaOsCalls.INSTANCE.allocate(size, alignment);
         }
