@@ -3,7 +3,14 @@
  * loop with one aligned buffer, over the same files and with the same piece size as the Java
  * core's DataMover. Compiled with gcc by the benchmark at run time.
  *
- *   native_copy <buffer-bytes> <source> <target> [<source> <target> ...]
+ *   native_copy [--direct] <buffer-bytes> <source> <target> [<source> <target> ...]
+ *
+ * --direct opens every source and target with O_DIRECT, as InnoDB opens its files with
+ * innodb_flush_method=O_DIRECT (the buffer is 4096-aligned; give a buffer size that is a multiple
+ * of 4096). O_DIRECT needs offsets and lengths aligned to 4096 bytes: .ibd files are multiples of
+ * 16 KiB, so every piece is; a file whose size is not a multiple of 4096 has O_DIRECT cleared with
+ * fcntl(F_SETFL) on both its descriptors for the last, unaligned piece, which then goes through the
+ * page cache (as the Java mover does for an unaligned piece).
  *
  * Opens every file first, copies them in order, then fsyncs every target, and prints
  *   bytes=<n> loop_ns=<n> fsync_ns=<n> cpu_ns=<n>
@@ -16,8 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#define ALIGNMENT 4096
 
 static long long now_ns(void) {
     struct timespec ts;
@@ -37,28 +47,49 @@ static void die(const char *what, const char *path) {
     exit(1);
 }
 
+static void clear_direct(int fd, const char *path) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_DIRECT) != 0) die("clearing O_DIRECT on", path);
+}
+
 int main(int argc, char **argv) {
+    int direct = argc > 1 && strcmp(argv[1], "--direct") == 0;
+    argv += direct;
+    argc -= direct;
     if (argc < 4 || (argc - 2) % 2 != 0) {
-        fprintf(stderr, "usage: native_copy <buffer-bytes> <source> <target> [<source> <target> ...]\n");
+        fprintf(stderr, "usage: native_copy [--direct] <buffer-bytes> <source> <target> [<source> <target> ...]\n");
         return 2;
     }
     size_t size = (size_t) strtoull(argv[1], NULL, 10);
+    if (direct && (size == 0 || size % ALIGNMENT != 0)) {
+        fprintf(stderr, "native_copy: --direct needs a buffer size that is a multiple of %d\n", ALIGNMENT);
+        return 2;
+    }
     int pairs = (argc - 2) / 2;
     int *in = calloc(pairs, sizeof(int));
     int *out = calloc(pairs, sizeof(int));
+    long long *length = calloc(pairs, sizeof(long long));
     void *buffer;
-    if (posix_memalign(&buffer, 4096, size) != 0) {
+    if (posix_memalign(&buffer, ALIGNMENT, size) != 0) {
         die("allocating", "buffer");
     }
+    int extra = direct ? O_DIRECT : 0;
     for (int i = 0; i < pairs; i++) {
         const char *from = argv[2 + 2 * i], *to = argv[3 + 2 * i];
-        if ((in[i] = open(from, O_RDONLY)) < 0) die("opening", from);
-        if ((out[i] = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0640)) < 0) die("creating", to);
+        struct stat st;
+        if ((in[i] = open(from, O_RDONLY | extra)) < 0) die("opening", from);
+        if ((out[i] = open(to, O_WRONLY | O_CREAT | O_TRUNC | extra, 0640)) < 0) die("creating", to);
+        if (fstat(in[i], &st) != 0) die("stat of", from);
+        length[i] = st.st_size;
     }
 
     long long bytes = 0, cpu0 = cpu_ns(), t0 = now_ns();
     for (int i = 0; i < pairs; i++) {
-        for (;;) {
+        for (long long offset = 0;;) {
+            if (direct && length[i] - offset < (long long) size && (length[i] - offset) % ALIGNMENT != 0) {
+                clear_direct(in[i], argv[2 + 2 * i]); /* the unaligned tail, through the page cache */
+                clear_direct(out[i], argv[3 + 2 * i]);
+            }
             ssize_t got = read(in[i], buffer, size);
             if (got < 0) {
                 if (errno == EINTR) continue;
@@ -73,6 +104,7 @@ int main(int argc, char **argv) {
                 }
                 done += put;
             }
+            offset += got;
             bytes += got;
         }
     }
