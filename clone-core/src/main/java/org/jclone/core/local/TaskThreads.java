@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A clone's worker threads, local or remote: the count of running tasks (the master, on the
- * client's session, is the first), workers started on demand up to clone_max_concurrency at a
- * lower CPU priority than the server's threads ({@link WorkerPriority}), and closing that stops
- * further starts and joins every started thread.
+ * client's session, is the first), workers started on demand up to clone_max_concurrency at the
+ * configured {@link WorkerPriority}, and closing that stops further starts and joins every
+ * started thread.
  */
 public final class TaskThreads {
     private static final Logger LOG = LoggerFactory.getLogger(TaskThreads.class);

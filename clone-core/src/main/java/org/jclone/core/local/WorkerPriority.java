@@ -9,18 +9,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CPU priority of a clone's worker threads: each raises its own nice value by
- * {@link #DEFAULT_INCREMENT} when it starts (clone_java_options=-Djclone.workerNice=N, 0 to 19,
- * chooses another; 0 leaves them as the server's threads). Under CPU contention the server's
- * queries then come first and the workers take what is left; on an idle server they get every
- * core all the same. Only workers are lowered: they are the clone's own threads and end with it,
- * whereas the master task runs on the client's session thread, which the server reuses for later
- * connections and whose priority could not be raised back without CAP_SYS_NICE.
+ * The CPU priority of a clone's worker threads. By default they run at the server's, as MySQL's
+ * plugin's do; clone_java_options=-Djclone.workerNice=N (1 to 19) has each worker raise its own
+ * nice value by N when it starts, so that under CPU contention the server's queries come first
+ * and the workers take what is left (an idle server gives them every core all the same). Only
+ * workers are lowered: they are the clone's own threads and end with it, whereas the master task
+ * runs on the client's session thread, which the server reuses for later connections and whose
+ * priority could not be raised back without CAP_SYS_NICE. Not the default: under the
+ * benchmark's OLTP load the clone's own CPU was not what the load lost (docs/clone-local.md).
  */
 final class WorkerPriority {
     /** The JVM system property with the nice increment. */
     static final String PROPERTY = "jclone.workerNice";
-    static final int DEFAULT_INCREMENT = 10;
+    static final int DEFAULT_INCREMENT = 0;
     /** The kernel's highest nice value: no increment goes further. */
     static final int MAX_INCREMENT = 19;
 
@@ -37,7 +38,7 @@ final class WorkerPriority {
         this.os = os;
     }
 
-    /** The increment {@code value} names (0 to 19); any other value or none: the default. */
+    /** The increment {@code value} names (0 to 19); any other value or none: the default (0). */
     static int of(String value) {
         if (value != null) {
             try {

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 class WorkerPriorityTest {
 
     @Test
-    void theIncrementIsTenUnlessAValueFromZeroToNineteenIsGiven() {
-        assertEquals(10, WorkerPriority.of(null));
-        assertEquals(0, WorkerPriority.of("0"));
+    void theIncrementIsZeroUnlessAValueFromOneToNineteenIsGiven() {
+        assertEquals(0, WorkerPriority.of(null));
+        assertEquals(10, WorkerPriority.of("10"));
         assertEquals(19, WorkerPriority.of(" 19 "));
-        assertEquals(10, WorkerPriority.of("20"), "beyond the kernel's range");
-        assertEquals(10, WorkerPriority.of("-5"), "a raise in priority is not the plugin's to take");
-        assertEquals(10, WorkerPriority.of("low"));
+        assertEquals(0, WorkerPriority.of("20"), "beyond the kernel's range");
+        assertEquals(0, WorkerPriority.of("-5"), "a raise in priority is not the plugin's to take");
+        assertEquals(0, WorkerPriority.of("low"));
     }
 
     @Test

@@ -126,6 +126,7 @@ final class Charts {
             case CLONE_DEFAULT -> "clone, defaults: mean";
             case CLONE_LIMITED -> "clone at " + limitMiB + " MiB/s: mean";
             case WRITEBACK -> "write-back";
+            case CLONE_HELD -> "clone held at " + DonorImpact.HELD_MIB + " MiB/s: mean";
         };
     }
 
@@ -135,6 +136,7 @@ final class Charts {
             case CLONE_DEFAULT -> new Color(0xff7f0e);
             case CLONE_LIMITED -> new Color(0xd62728);
             case WRITEBACK -> new Color(0x999999);
+            case CLONE_HELD -> new Color(0x9467bd);
         };
     }
 

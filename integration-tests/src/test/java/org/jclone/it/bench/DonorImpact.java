@@ -10,11 +10,18 @@ import java.util.Map;
 /**
  * The donor's throughput under an OLTP load before and during a clone: per repetition a baseline
  * window, a clone at default settings, write-back and cleanup, a second baseline, a clone with
- * clone_max_data_bandwidth set, write-back and cleanup. The workload runs throughout.
+ * clone_max_data_bandwidth set, write-back and cleanup, a third baseline and a window with a clone
+ * held at {@link #HELD_MIB} MiB/s (InnoDB's page tracking and redo archiving run, almost nothing
+ * is copied), which is then let go to finish, and cleanup. The workload runs throughout.
  */
 final class DonorImpact {
 
-    enum Kind { BASELINE, CLONE_DEFAULT, CLONE_LIMITED, WRITEBACK }
+    enum Kind { BASELINE, CLONE_DEFAULT, CLONE_LIMITED, WRITEBACK, CLONE_HELD }
+
+    /** The held clone's bandwidth limit: the clone is in FILE COPY, copying next to nothing. */
+    static final int HELD_MIB = 1;
+    /** From the held clone's start to its window: past DROP DATA, into FILE COPY. */
+    static final long HELD_SETTLE_MS = 3000;
 
     /**
      * A stretch of the timeline.
@@ -41,8 +48,15 @@ final class DonorImpact {
         }
     }
 
+    /** A window with a clone held at {@link #HELD_MIB} MiB/s, and the baseline just before it. */
+    record HeldClone(int rep, Window during, Window baseline) {
+        double throughputRatio() {
+            return during.opsPerSecond() / baseline.opsPerSecond();
+        }
+    }
+
     record Results(List<OltpWorkload.Sample> samples, List<Window> windows, List<CloneUnderLoad> clones,
-                   int limitMiB, boolean limitChosenAutomatically, long completedOps, long failedOps,
+                   List<HeldClone> held, int limitMiB, boolean limitChosenAutomatically, long completedOps, long failedOps,
                    List<String> errors) {
         List<CloneUnderLoad> unlimited() {
             return clones.stream().filter(c -> c.limitMiB() == 0).toList();
@@ -75,6 +89,7 @@ final class DonorImpact {
         PageCache.prepare(PageCache.State.WARM, settings.workDir(), List.of(dataSet.dataDir()));
         int limit = settings.bandwidthMiB();
         List<CloneUnderLoad> clones = new ArrayList<>();
+        List<HeldClone> held = new ArrayList<>();
         OltpWorkload workload = new OltpWorkload(donor.server(), dataSet.tables(), maxIds, settings.workloadThreads());
         try (workload) {
             workload.start();
@@ -93,9 +108,11 @@ final class DonorImpact {
                 }
                 baseline = impact.idle(Kind.BASELINE, rep, settings.baselineSeconds());
                 clones.add(impact.cloneUnderLoad(rep, limit, baseline));
+                baseline = impact.idle(Kind.BASELINE, rep, settings.baselineSeconds());
+                held.add(impact.heldClone(rep, settings.baselineSeconds(), baseline));
             }
             workload.stop();
-            return new Results(workload.samples(), List.copyOf(impact.windows), clones, limit,
+            return new Results(workload.samples(), List.copyOf(impact.windows), clones, held, limit,
                     settings.bandwidthMiB() <= 0, workload.completedOps(), workload.failedOps(), workload.errors());
         } finally {
             donor.resetCloneSettings();
@@ -133,6 +150,41 @@ final class DonorImpact {
                 limitMiB == 0 ? "" : " limited to " + limitMiB + " MiB/s", copy.seconds(),
                 result.achievedMiBPerSecond(), baseline.opsPerSecond(), during[0].opsPerSecond(),
                 100 * result.throughputRatio());
+        return result;
+    }
+
+    /**
+     * A clone held at {@link #HELD_MIB} MiB/s, measured for {@code seconds} once it is in FILE COPY,
+     * then let go (the limit lifted) to finish unmeasured, and removed.
+     */
+    private HeldClone heldClone(int rep, int seconds, Window baseline) throws SQLException, InterruptedException {
+        donor.configureClone(16, true, HELD_MIB);
+        Path target = copier.nextTarget("under-load-held");
+        Throwable[] failure = new Throwable[1];
+        Thread clone = new Thread(() -> {
+            try {
+                copier.clone(target);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "held-clone");
+        clone.start();
+        Window during;
+        try {
+            Thread.sleep(HELD_SETTLE_MS);
+            during = idle(Kind.CLONE_HELD, rep, seconds);
+        } finally {
+            donor.configureClone(16, true, 0);
+            clone.join();
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException("the clone held at " + HELD_MIB + " MiB/s failed", failure[0]);
+        }
+        copier.remove(target);
+        Thread.sleep(2000); // let the deletion settle before the next baseline
+        HeldClone result = new HeldClone(rep, during, baseline);
+        BenchLog.info("rep %d, clone held at %d MiB/s for %d s: workload %.0f -> %.0f ops/s (%.0f%%)", rep, HELD_MIB,
+                seconds, baseline.opsPerSecond(), during.opsPerSecond(), 100 * result.throughputRatio());
         return result;
     }
 

@@ -30,6 +30,8 @@ final class RawFigures {
             r.donor().windows().forEach(w -> out.append("window ").append(w).append('\n'));
             r.donor().clones().forEach(c -> out.append(f("clone-under-load rep=%d limit=%d ratio=%.3f achieved=%.1f %s%n",
                     c.rep(), c.limitMiB(), c.throughputRatio(), c.achievedMiBPerSecond(), c.copy())));
+            r.donor().held().forEach(h -> out.append(f("clone-held rep=%d limit=%d ratio=%.3f%n", h.rep(),
+                    DonorImpact.HELD_MIB, h.throughputRatio())));
             r.donor().samples().forEach(s -> out.append(f("sample %.1f %.0f%n", s.atSeconds(), s.opsPerSecond())));
         }
         if (r.footprint() != null) {

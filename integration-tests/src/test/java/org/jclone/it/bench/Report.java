@@ -307,12 +307,16 @@ final class Report {
                 + "(point reads over a data set larger than the buffer pool then run at a steady rate). Per "
                 + "repetition: %d s baseline, a clone at default settings, write-back "
                 + "(`sync`) and removal of the clone, %d s baseline, a clone with clone_max_data_bandwidth = %d MiB/s%s, "
-                + "write-back and removal. Throughput is statements completed in a window over its length. The load "
+                + "write-back and removal, %d s baseline, then %d s of a clone held at %d MiB/s (InnoDB's page tracking "
+                + "and redo archiving on, next to nothing copied), measured from %d s after its start and then let go "
+                + "to finish unmeasured, and removal. Throughput is statements completed in a window over its length. The load "
                 + "is a closed loop (each thread sends its next statement as soon as the last returns), so the baseline "
                 + "takes whatever CPU is free, and any CPU the clone needs comes out of the workload.",
                 r.settings().workloadThreads(), r.settings().workloadThreads(), r.settings().baselineSeconds(),
                 r.settings().baselineSeconds(), d.limitMiB(),
-                d.limitChosenAutomatically() ? " (half of what the first unlimited clone reached)" : ""));
+                d.limitChosenAutomatically() ? " (half of what the first unlimited clone reached)" : "",
+                r.settings().baselineSeconds(), r.settings().baselineSeconds(), DonorImpact.HELD_MIB,
+                DonorImpact.HELD_SETTLE_MS / 1000));
         line();
         line("| | min | median |");
         line("| --- | --- | --- |");
@@ -330,6 +334,11 @@ final class Report {
         minMedianRow(f("limited clone: MiB/s achieved (limit %d)", d.limitMiB()),
                 minMedian(lim, DonorImpact.CloneUnderLoad::achievedMiBPerSecond, "%.1f"));
         minMedianRow("limited clone: FILE COPY stage MiB/s", minMedian(lim, c -> c.copy().log().stage("FILE COPY").mibPerSecond(), "%.1f"));
+        List<DonorImpact.HeldClone> held = d.held();
+        minMedianRow("baseline before the held clone, statements/s", minMedian(held, c -> c.baseline().opsPerSecond(), "%.0f"));
+        minMedianRow(f("during the clone held at %d MiB/s, statements/s", DonorImpact.HELD_MIB),
+                minMedian(held, c -> c.during().opsPerSecond(), "%.0f"));
+        minMedianRow("kept, held clone", minMedianPercent(held, DonorImpact.HeldClone::throughputRatio));
         row("machine CPU busy: baseline / during defaults clone / during limited clone",
                 f("%.0f%% / %.0f%% / %.0f%% (medians)", 100 * medianOf(un, c -> c.baseline().cpuBusy()),
                         100 * medianOf(un, c -> c.during().cpuBusy()), 100 * medianOf(lim, c -> c.during().cpuBusy())), "");

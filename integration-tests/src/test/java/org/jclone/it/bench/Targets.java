@@ -247,6 +247,12 @@ final class Targets {
             }
             why.add(f("With clone_max_data_bandwidth = %d MiB/s the donor kept %.0f%%: the limit is the knob that "
                     + "trades clone time for donor throughput.", r.donor().limitMiB(), 100 * limitedRatio));
+            if (!r.donor().held().isEmpty()) {
+                why.add(f("With a clone held at %d MiB/s (InnoDB's page tracking and redo archiving on, next to "
+                        + "nothing copied) the donor kept %.0f%%: that much of the loss comes with any running clone, "
+                        + "whatever the plugin's data path costs.", DonorImpact.HELD_MIB,
+                        100 * medianOf(r.donor().held(), DonorImpact.HeldClone::throughputRatio)));
+            }
         }
         return new Outcome(target, measured, met, verdict(met, ratio, DONOR_KEPT, false), why);
     }
