@@ -238,8 +238,10 @@ final class Targets {
                     + "mysqld used %.2f -> %.2f of %d cores.", 100 * busyBase, 100 * busyDuring, 100 * ioBase,
                     100 * ioDuring, coresBase, coresDuring, r.machine().cores()));
             if (busyDuring >= 0.9) {
-                why.add(f("Limit: CPU. The %d cores are saturated during the clone: the clone's tasks, the workload's "
-                        + "server threads and the workload client (this benchmark's JVM) share them.", r.machine().cores()));
+                why.add(f("Limit: CPU. The %d cores are saturated during the clone (the closed-loop load keeps them "
+                        + "near that in the baseline too): the clone's tasks and InnoDB's clone work, the workload's "
+                        + "server threads and the workload client (this benchmark's JVM) share them; mysqld did fewer "
+                        + "statements with %+.2f cores more.", r.machine().cores(), coresDuring - coresBase));
             }
             if (ioDuring >= 0.15 && ioDuring > 2 * ioBase) {
                 why.add("Limit: the disk. The clone's reads and writes make the workload's commits (fsync per "
