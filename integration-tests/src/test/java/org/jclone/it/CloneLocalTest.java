@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,13 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.jclone.it.harness.MysqlServer;
 import org.jclone.it.harness.MysqlServerExtension;
 import org.jclone.it.harness.ServerFactory;
 import org.jclone.it.support.BackgroundClone;
 import org.jclone.it.support.CloneOps;
 import org.jclone.it.support.DataSets;
+import org.jclone.it.support.MysqldProc;
 import org.jclone.it.support.Workload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -345,7 +344,7 @@ class CloneLocalTest {
         CloneOps.setGlobal(donor, "clone_autotune_concurrency", "OFF");
         CloneOps.setGlobal(donor, "clone_max_concurrency", 4);
         CloneOps.setGlobal(donor, "clone_max_data_bandwidth", 1);
-        String pid = Files.readString(Path.of(donor.scalar("SELECT @@pid_file"))).trim();
+        String pid = MysqldProc.pidOf(donor);
         Path target = CloneOps.newTarget(donor, "worker-priority");
         Map<String, Integer> niceByThread = new TreeMap<>(); // by thread id
         int masterNice;
@@ -353,14 +352,10 @@ class CloneLocalTest {
             clone.awaitCopied(2L << 20, Duration.ofSeconds(60));
             String master = donor.scalar("SELECT THREAD_OS_ID FROM performance_schema.threads WHERE PROCESSLIST_ID = "
                     + clone.connectionId());
-            masterNice = niceOf(pid, master);
-            try (Stream<Path> tasks = Files.list(Path.of("/proc", pid, "task"))) {
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String id = task.getFileName().toString();
-                    String name = threadName(pid, id);
-                    if (name.startsWith("clone_local-")) { // the server's name for a local clone's worker
-                        niceByThread.put(id, niceOf(pid, id));
-                    }
+            masterNice = MysqldProc.niceOf(pid, master);
+            for (String id : MysqldProc.threadIds(pid)) {
+                if (MysqldProc.threadName(pid, id).startsWith("clone_local-")) { // the server's name for a local clone's worker
+                    niceByThread.put(id, MysqldProc.niceOf(pid, id));
                 }
             }
             donor.execute("SET GLOBAL clone_max_data_bandwidth = 0");
@@ -372,21 +367,6 @@ class CloneLocalTest {
                 "three workers beside the master, each 10 nicer: " + niceByThread);
         MysqlServer clone = CloneOps.startClone(servers, "worker-priority", target);
         assertEquals(Integer.toString(BLOB_ROWS), clone.scalar("SELECT COUNT(*) FROM " + BLOBS));
-    }
-
-    /** The nice value of a thread: field 19 of /proc/[pid]/task/[tid]/stat, counted after the name's ')'. */
-    private static int niceOf(String pid, String tid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", pid, "task", tid, "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Integer.parseInt(fields[16]);
-    }
-
-    private static String threadName(String pid, String tid) {
-        try {
-            return Files.readString(Path.of("/proc", pid, "task", tid, "comm")).trim();
-        } catch (IOException ended) {
-            return "";
-        }
     }
 
     // ---- 9. privileges ---------------------------------------------------------------------

@@ -1,5 +1,8 @@
 package org.jclone.it;
 
+import static org.jclone.it.support.MysqldProc.pidOf;
+import static org.jclone.it.support.MysqldProc.threadIds;
+import static org.jclone.it.support.MysqldProc.threadName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -224,10 +227,6 @@ class JvmGuestTest {
         return existing;
     }
 
-    private static String pidOf(MysqlServer server) throws Exception {
-        return Files.readString(Path.of(server.scalar("SELECT @@pid_file"))).trim();
-    }
-
     private static List<String> environmentOf(String pid) throws IOException {
         return List.of(new String(Files.readAllBytes(Path.of("/proc", pid, "environ"))).split("\0"));
     }
@@ -244,21 +243,6 @@ class JvmGuestTest {
         return new long[] {Long.parseLong(words[0]), Long.parseLong(words[1])};
     }
 
-    private static Set<String> threadIds(String pid) throws IOException {
-        Set<String> ids = new LinkedHashSet<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", pid, "task"))) {
-            tasks.forEach(task -> ids.add(task.getFileName().toString()));
-        }
-        return ids;
-    }
-
-    private static String threadName(String pid, String id) {
-        try {
-            return Files.readString(Path.of("/proc", pid, "task", id, "comm")).trim();
-        } catch (IOException e) {
-            return "(ended)";
-        }
-    }
 
     private static String lineWith(String log, String needle) {
         return log.lines().filter(line -> line.contains(needle)).findFirst().orElse("");

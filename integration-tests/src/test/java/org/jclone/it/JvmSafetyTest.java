@@ -1,5 +1,6 @@
 package org.jclone.it;
 
+import static org.jclone.it.support.MysqldProc.pidOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -396,10 +397,6 @@ class JvmSafetyTest {
             assertEquals(1, found.size(), found.toString());
             return found.get(0);
         }
-    }
-
-    private static String pidOf(MysqlServer server) throws Exception {
-        return Files.readString(Path.of(server.scalar("SELECT @@pid_file"))).trim();
     }
 
     private static String mapsOf(MysqlServer server) throws Exception {

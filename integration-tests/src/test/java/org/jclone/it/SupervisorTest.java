@@ -1,13 +1,12 @@
 package org.jclone.it;
 
+import static org.jclone.it.support.MysqldProc.pidOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -107,10 +106,6 @@ class SupervisorTest {
             Thread.sleep(200);
         }
         assertTrue(Long.parseLong(server.scalar(UPTIME)) >= seconds);
-    }
-
-    private static String pidOf(MysqlServer server) throws Exception {
-        return Files.readString(Path.of(server.scalar("SELECT @@pid_file"))).trim();
     }
 
     private static int count(String text, String needle) {
