@@ -53,10 +53,6 @@ final class WorkerPriority {
         return DEFAULT_INCREMENT;
     }
 
-    int increment() {
-        return increment;
-    }
-
     /**
      * Lowers the calling thread's priority; a thread that cannot be lowered runs as it is (logged
      * once per server: it happens on every worker alike).
