@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -126,17 +127,40 @@ class DataPathTest {
     }
 
     /**
-     * With the mover's write-back in its other mode (clone_java_options=-Djclone.writeBack=start:
-     * started, never waited for; every other server of the suite runs the default, bounded), the
-     * clone's pieces go through sync_file_range inside mysqld (-Xcheck:jni on, as for every server
-     * of the harness); the clone is whole. Which calls the mover makes is WriteBackTest's subject.
+     * By default the clone's aligned pieces are written with O_DIRECT: right after the clone its
+     * largest file is hardly in the page cache, whereas written through it (the next test) most of
+     * that file is.
      */
     @Test
-    void withWriteBackOnlyStartedTheCloneIsWhole(ServerFactory servers) throws Exception {
+    void theClonesDataIsWrittenPastThePageCache(ServerFactory servers) throws Exception {
+        Path target = CloneOps.newTarget(donor, "direct");
+        CloneOps.cloneLocal(donor, target);
+        Path blobs = target.resolve("big/blobs.ibd");
+        long size = Files.size(blobs);
+        assertTrue(size >= 32L << 20, "the blobs' file holds " + size + " bytes");
+        long resident = CloneOps.residentBytes(blobs);
+        assertTrue(resident < size / 10, resident + " of " + size + " bytes in the page cache");
+
+        MysqlServer clone = CloneOps.startClone(servers, "direct", target);
+        assertEquals(Integer.toString(BLOB_ROWS), clone.scalar("SELECT COUNT(*) FROM " + BLOBS));
+        assertEquals(0, DataSets.brokenBlobs(clone, BLOBS));
+        clone.stop();
+    }
+
+    /**
+     * With direct writes off and the mover's write-back in its other mode
+     * (clone_java_options=-Djclone.directWrites=off -Djclone.writeBack=start: the pieces go through
+     * copy_file_range into the page cache, their write-back started, never waited for; every other
+     * server of the suite writes its aligned pieces with O_DIRECT), the clone's pieces go through
+     * sync_file_range inside mysqld (-Xcheck:jni on, as for every server of the harness); the clone
+     * is whole. Which calls the mover makes is WriteBackTest's and DirectIoTest's subject.
+     */
+    @Test
+    void throughThePageCacheWithWriteBackOnlyStartedTheCloneIsWhole(ServerFactory servers) throws Exception {
         MysqlServer own = servers.mysql8("writeback").withPlugin(true)
                 .option("plugin-load-add", "mysql_clone.so")
                 .option("skip-log-bin")
-                .option("clone_java_options", "-Djclone.writeBack=start")
+                .option("clone_java_options", "-Djclone.directWrites=off -Djclone.writeBack=start")
                 .start();
         own.execute("CREATE DATABASE big");
         DataSets.createBlobs(own, BLOBS, BLOB_ROWS);
@@ -145,6 +169,9 @@ class DataPathTest {
         Path target = CloneOps.newTarget(own, "written-back");
         CloneOps.cloneLocal(own, target);
         own.stop();
+        Path blobs = target.resolve("big/blobs.ibd");
+        long resident = CloneOps.residentBytes(blobs);
+        assertTrue(resident > Files.size(blobs) / 2, resident + " of " + Files.size(blobs) + " bytes in the page cache");
 
         MysqlServer clone = CloneOps.startClone(servers, "written-back", target);
         assertEquals(sums, CloneOps.innodbChecksums(clone));

@@ -13,9 +13,12 @@ import org.jclone.core.io.DescriptorChannels.OsError;
  * Moves one task's pieces: file to file, server buffer to file, and file to a
  * buffer handed to InnoDB. Nothing passes through the Java heap.
  *
- * <p>File to file goes, in order of preference: copy_file_range(2) between the
- * server's descriptors (extents shared on XFS with reflink and btrfs, an
- * in-kernel copy elsewhere; for an O_DIRECT source only on XFS and btrfs);
+ * <p>File to file goes, in order of preference: where source and destination
+ * are on XFS or btrfs, copy_file_range(2) between the server's descriptors
+ * (extents shared with reflink); the task's aligned staging buffer written
+ * with O_DIRECT for an aligned piece ({@link DirectWrites}, also where InnoDB's
+ * destination descriptor is buffered); copy_file_range (an in-kernel copy; not
+ * for an O_DIRECT source);
  * FileChannel.transferTo where InnoDB reads through the OS cache; the task's
  * aligned staging buffer, read and written with O_DIRECT where InnoDB's
  * descriptor has it. A kernel or file system that
@@ -40,6 +43,7 @@ public final class DataMover implements AutoCloseable {
     private final DescriptorChannels destinations;
     private final int bufferSize;
     private final WriteBack writeBack;
+    private final boolean directWrites;
     private AlignedBuffer staging;
     private boolean copyRange = true;
 
@@ -47,12 +51,21 @@ public final class DataMover implements AutoCloseable {
         this(bufferSize, OsCalls.current());
     }
 
-    DataMover(int bufferSize, OsCalls os) {
-        this(bufferSize, os, WriteBack.CONFIGURED);
+    /**
+     * A mover that writes destinations InnoDB opened without O_DIRECT through the page cache
+     * whatever {@link DirectWrites} says: the benchmark's comparison with a buffered native loop.
+     */
+    public static DataMover throughPageCache(int bufferSize) {
+        return new DataMover(bufferSize, OsCalls.current(), WriteBack.CONFIGURED, false);
     }
 
-    DataMover(int bufferSize, OsCalls os, WriteBack.Mode writeBackMode) {
+    DataMover(int bufferSize, OsCalls os) {
+        this(bufferSize, os, WriteBack.CONFIGURED, DirectWrites.CONFIGURED);
+    }
+
+    DataMover(int bufferSize, OsCalls os, WriteBack.Mode writeBackMode, boolean directWrites) {
         this.os = os;
+        this.directWrites = directWrites;
         this.errors = new IoErrors(os);
         this.sources = new DescriptorChannels(DescriptorChannels.read(), os);
         this.destinations = new DescriptorChannels(DescriptorChannels.write(), os);
@@ -69,6 +82,13 @@ public final class DataMover implements AutoCloseable {
         // For an O_DIRECT source the kernel's copy (64 KiB direct reads through a pipe) is slower
         // than the staging buffer's large aligned reads; only extent sharing beats it.
         boolean sourceDirect = isDirect(from, fromFlags);
+        boolean targetDirect = isDirect(to, toFlags);
+        if (!targetDirect && directWrites && aligned(toOffset, length)
+                && !(from.onExtentSharingFileSystem() && to.onExtentSharingFileSystem()) && to.opensDirect()) {
+            // Nothing of it enters the page cache, so there is nothing to write back.
+            staged(from, fromOffset, length, sourceDirect, to, toOffset, true);
+            return;
+        }
         long copied = copyRange && (!sourceDirect || from.onExtentSharingFileSystem())
                 ? copyRange(from, fromOffset, to, toOffset, length) : 0;
         long done = copied;
@@ -78,11 +98,10 @@ public final class DataMover implements AutoCloseable {
             done += transfer(from, fromOffset + done, length - done, to, toOffset + done);
         }
         if (done < length) {
-            staged(from, fromOffset + done, length - done, sourceDirect,
-                    to, toOffset + done, isDirect(to, toFlags));
+            staged(from, fromOffset + done, length - done, sourceDirect, to, toOffset + done, targetDirect);
         }
         // Extents shared by copy_file_range leave nothing to write back.
-        if (writeBack.enabled() && !isDirect(to, toFlags)
+        if (writeBack.enabled() && !targetDirect
                 && !(copied == length && to.onExtentSharingFileSystem())) {
             writeBack.written(to, toOffset, length);
         }

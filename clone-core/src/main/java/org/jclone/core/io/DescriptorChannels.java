@@ -37,6 +37,7 @@ final class DescriptorChannels implements AutoCloseable {
         private FileChannel buffered;
         private FileChannel direct;
         private Boolean sharesExtents;
+        private Boolean opensDirect;
 
         private Descriptor(int fd, long device, long inode, int statusFlags, OpenOption access, OsCalls os) {
             this.fd = fd;
@@ -59,6 +60,22 @@ final class DescriptorChannels implements AutoCloseable {
                 sharesExtents = type == XFS || type == BTRFS;
             }
             return sharesExtents;
+        }
+
+        /**
+         * Whether an O_DIRECT channel on the file opens (asked once per file): not on a file
+         * system without direct I/O, nor when the open fails for any other reason.
+         */
+        boolean opensDirect() {
+            if (opensDirect == null) {
+                try {
+                    channel(true);
+                    opensDirect = true;
+                } catch (IOException e) {
+                    opensDirect = false;
+                }
+            }
+            return opensDirect;
         }
 
         /** Our channel on the file, opened at first use; O_DIRECT if {@code directIo}. */

@@ -32,7 +32,7 @@ class MoverPathsTest {
         Path target = dir.resolve("b.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(65536, os)) {
+                DataMover mover = pageCacheMover(65536, os)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             mover.fileToFile(from, 0, 65536, ZERO_COPY, to, 0, 0);
@@ -50,7 +50,7 @@ class MoverPathsTest {
         Path target = dir.resolve("f.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(4096, os)) {
+                DataMover mover = pageCacheMover(4096, os)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             mover.fileToFile(from, 4 * 4096, 100, 0, to, 4 * 4096, 0);
@@ -67,7 +67,7 @@ class MoverPathsTest {
         Path source = Files.write(dir.resolve("c.ibd"), bytes(8192));
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile full = new RandomAccessFile("/dev/full", "rw");
-                DataMover mover = new DataMover(4096, os)) {
+                DataMover mover = pageCacheMover(4096, os)) {
             CloneException error = assertThrows(CloneException.class, () -> mover.fileToFile(
                     Descriptors.of(source), 0, 8192, 0, Descriptors.of(Path.of("/dev/full")), 0, 0));
             assertEquals(1026, error.code());
@@ -85,7 +85,7 @@ class MoverPathsTest {
         Path target = dir.resolve("t.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(4096, new Scripted(0))) {
+                DataMover mover = pageCacheMover(4096, new Scripted(0))) {
             CloneException error = assertThrows(CloneException.class, () -> mover.fileToFile(
                     Descriptors.of(source), 0, 4096, ZERO_COPY, Descriptors.of(target), 0, 0));
             assertEquals(1024, error.code());
@@ -98,7 +98,7 @@ class MoverPathsTest {
     void aClosedDescriptorIsNamedOnItsSide() throws Exception {
         Path target = dir.resolve("t.ibd");
         try (RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(4096, new Scripted(-OsCalls.ENOSYS))) {
+                DataMover mover = pageCacheMover(4096, new Scripted(-OsCalls.ENOSYS))) {
             CloneException error = assertThrows(CloneException.class,
                     () -> mover.fileToFile(100_000, 0, 4096, 0, Descriptors.of(target), 0, 0));
             assertEquals(1024, error.code());
@@ -127,6 +127,11 @@ class MoverPathsTest {
         assertEquals(2, os.released);
     }
 
+    /** A mover with direct writes off: the paths through copy_file_range, sendfile and the page cache. */
+    private static DataMover pageCacheMover(int bufferSize, OsCalls os) {
+        return new DataMover(bufferSize, os, WriteBack.CONFIGURED, false);
+    }
+
     private static byte[] bytes(int length) {
         byte[] data = new byte[length];
         new Random(length).nextBytes(data);
@@ -134,7 +139,7 @@ class MoverPathsTest {
     }
 
     /** The Java stand-in, with copy_file_range answering one fixed result and the buffers counted. */
-    private static final class Scripted implements OsCalls {
+    private static final class Scripted extends StandInOsCalls {
         private final long copyRangeResult;
         int copyRangeCalls;
         final List<Integer> allocated = new ArrayList<>();
@@ -142,16 +147,6 @@ class MoverPathsTest {
 
         Scripted(long copyRangeResult) {
             this.copyRangeResult = copyRangeResult;
-        }
-
-        @Override
-        public int identify(int fd, long[] deviceAndInode) {
-            return JavaOsCalls.INSTANCE.identify(fd, deviceAndInode);
-        }
-
-        @Override
-        public int statusFlags(int fd) {
-            return JavaOsCalls.INSTANCE.statusFlags(fd);
         }
 
         @Override
@@ -163,16 +158,6 @@ class MoverPathsTest {
         public long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length) {
             copyRangeCalls++;
             return copyRangeResult;
-        }
-
-        @Override
-        public int syncFileRange(int fd, long offset, long length, int flags) {
-            return -ENOSYS;
-        }
-
-        @Override
-        public int raiseThreadNice(int increment) {
-            return -ENOSYS;
         }
 
         @Override

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.jclone.core.engine.CloneCallbacks;
+import org.jclone.core.io.RecordingOsCalls.Call;
 import org.jclone.core.io.WriteBack.Mode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class WriteBackTest {
     @Test
     void aFileWrittenInPiecesIsStartedEveryWindowWaitedForTwoWindowsBackAndItsTailStartedAtClose()
             throws Exception {
-        Recording os = new Recording(0, 0);
+        RecordingOsCalls os = new RecordingOsCalls(0, 0);
         int pieces = (int) (4 * WINDOW / MIB) + 3;
         byte[] data = bytes(pieces * MIB);
         Path source = Files.write(dir.resolve("a.ibd"), data);
@@ -43,7 +44,7 @@ class WriteBackTest {
         int to;
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED, false)) {
             int from = Descriptors.of(source);
             to = Descriptors.of(target);
             for (int i = 0; i < pieces; i++) {
@@ -64,14 +65,14 @@ class WriteBackTest {
 
     @Test
     void startModeStartsTheSameWindowsAndNeverWaits() throws Exception {
-        Recording os = new Recording(0, 0);
+        RecordingOsCalls os = new RecordingOsCalls(0, 0);
         int pieces = (int) (4 * WINDOW / MIB) + 3;
         Path source = Files.write(dir.resolve("a.ibd"), bytes(pieces * MIB));
         Path target = dir.resolve("b.ibd");
         int to;
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.START)) {
+                DataMover mover = new DataMover(MIB, os, Mode.START, false)) {
             int from = Descriptors.of(source);
             to = Descriptors.of(target);
             for (int i = 0; i < pieces; i++) {
@@ -94,12 +95,12 @@ class WriteBackTest {
         assertEquals(Mode.START, Mode.of(" start"));
         assertEquals(Mode.BOUNDED, Mode.of("Bounded"));
         assertEquals(Mode.OFF, Mode.of("off"));
-        Recording os = new Recording(0, 0);
+        RecordingOsCalls os = new RecordingOsCalls(0, 0);
         Path source = Files.write(dir.resolve("m.ibd"), bytes(MIB));
         Path target = dir.resolve("n.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.OFF)) {
+                DataMover mover = new DataMover(MIB, os, Mode.OFF, false)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             for (long offset = 0; offset < 2 * WINDOW; offset += MIB) {
@@ -111,14 +112,14 @@ class WriteBackTest {
 
     @Test
     void leavingAFileStartsItsRestAndAPieceBehindOrFarAheadStartsANewRun() throws Exception {
-        Recording os = new Recording(0, 0);
+        RecordingOsCalls os = new RecordingOsCalls(0, 0);
         Path source = Files.write(dir.resolve("s.ibd"), bytes(4 * MIB));
         Path first = dir.resolve("first.ibd");
         Path second = dir.resolve("second.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out1 = new RandomAccessFile(first.toFile(), "rw");
                 RandomAccessFile out2 = new RandomAccessFile(second.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED, false)) {
             int from = Descriptors.of(source);
             int a = Descriptors.of(first);
             int b = Descriptors.of(second);
@@ -137,14 +138,14 @@ class WriteBackTest {
 
     @Test
     void afterEnosysItStopsAskingAndTheDataStillArrives() throws Exception {
-        Recording os = new Recording(-OsCalls.ENOSYS, 0);
+        RecordingOsCalls os = new RecordingOsCalls(-OsCalls.ENOSYS, 0);
         int pieces = (int) (3 * WINDOW / MIB);
         byte[] data = bytes(pieces * MIB);
         Path source = Files.write(dir.resolve("c.ibd"), data);
         Path target = dir.resolve("d.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED, false)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             for (int i = 0; i < pieces; i++) {
@@ -157,12 +158,12 @@ class WriteBackTest {
 
     @Test
     void anotherErrorIsIgnoredAndDoesNotTurnItOff() throws Exception {
-        Recording os = new Recording(-5, 0);
+        RecordingOsCalls os = new RecordingOsCalls(-5, 0);
         Path source = Files.write(dir.resolve("e.ibd"), bytes(MIB));
         Path target = dir.resolve("f.ibd");
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED, false)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             for (long offset = 0; offset < 2 * WINDOW; offset += MIB) {
@@ -176,13 +177,13 @@ class WriteBackTest {
 
     @Test
     void oDirectDestinationsAreSkipped() throws Exception {
-        Recording os = new Recording(0, 0);
+        RecordingOsCalls os = new RecordingOsCalls(0, 0);
         Path source = Files.write(dir.resolve("g.ibd"), bytes(MIB));
         Path target = dir.resolve("h.ibd");
         ByteBuffer page = ByteBuffer.allocateDirect(2 * 4096).alignedSlice(4096).limit(4096);
         try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                 RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED, false)) {
             int from = Descriptors.of(source);
             int to = Descriptors.of(target);
             for (long offset = 0; offset < 2 * WINDOW; offset += MIB) {
@@ -196,18 +197,18 @@ class WriteBackTest {
     @Test
     void piecesWhoseExtentsCopyFileRangeSharedAreSkippedButCopiedOnesAreNot() throws Exception {
         long xfs = 0x58465342L;
-        Recording shared = new Recording(0, xfs);
-        Recording copied = new Recording(0, 0);
+        RecordingOsCalls shared = new RecordingOsCalls(0, xfs);
+        RecordingOsCalls copied = new RecordingOsCalls(0, 0);
         // On XFS too, but copy_file_range refused: the pieces go through sendfile and are written.
-        Recording refused = new Recording(0, xfs);
+        RecordingOsCalls refused = new RecordingOsCalls(0, xfs);
         refused.copyRangeRefused = true;
         Path source = Files.write(dir.resolve("i.ibd"), bytes(MIB));
         int index = 0;
-        for (Recording os : List.of(shared, copied, refused)) {
+        for (RecordingOsCalls os : List.of(shared, copied, refused)) {
             Path target = dir.resolve("j" + index++ + ".ibd");
             try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
                     RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                    DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
+                    DataMover mover = new DataMover(MIB, os, Mode.BOUNDED, false)) {
                 int from = Descriptors.of(source);
                 int to = Descriptors.of(target);
                 for (long offset = 0; offset < WINDOW; offset += MIB) {
@@ -224,11 +225,11 @@ class WriteBackTest {
 
     @Test
     void buffersWrittenThroughTheCacheAreCounted() throws Exception {
-        Recording os = new Recording(0, 0);
+        RecordingOsCalls os = new RecordingOsCalls(0, 0);
         Path target = dir.resolve("k.ibd");
         ByteBuffer piece = ByteBuffer.allocateDirect(MIB);
         try (RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw");
-                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED)) {
+                DataMover mover = new DataMover(MIB, os, Mode.BOUNDED, false)) {
             int to = Descriptors.of(target);
             for (long offset = 0; offset < WINDOW; offset += MIB) {
                 mover.bufferToFile(piece, to, offset, 0);
@@ -242,80 +243,5 @@ class WriteBackTest {
         byte[] data = new byte[length];
         new Random(length).nextBytes(data);
         return data;
-    }
-
-    record Call(int fd, long offset, long length, int flags) {}
-
-    /**
-     * The Java stand-in with sync_file_range recorded and answering one fixed result; copy_file_range
-     * copies through FileChannels where a file system type is given (standing in for the kernel's
-     * extent sharing), else says ENOSYS.
-     */
-    private static final class Recording implements OsCalls {
-        private final int syncResult;
-        final long fileSystem;
-        final List<Call> calls = new ArrayList<>();
-        int copyRangeCalls;
-        boolean copyRangeRefused;
-
-        Recording(int syncResult, long fileSystem) {
-            this.syncResult = syncResult;
-            this.fileSystem = fileSystem;
-        }
-
-        @Override
-        public int identify(int fd, long[] deviceAndInode) {
-            return JavaOsCalls.INSTANCE.identify(fd, deviceAndInode);
-        }
-
-        @Override
-        public int statusFlags(int fd) {
-            return JavaOsCalls.INSTANCE.statusFlags(fd);
-        }
-
-        @Override
-        public long fileSystemType(int fd) {
-            return fileSystem;
-        }
-
-        @Override
-        public long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length) {
-            copyRangeCalls++;
-            if (fileSystem == 0 || copyRangeRefused) {
-                return copyRangeRefused ? -EXDEV : -ENOSYS;
-            }
-            try (FileChannel in = FileChannel.open(Path.of("/proc/self/fd/" + fromFd), StandardOpenOption.READ);
-                    FileChannel out = FileChannel.open(Path.of("/proc/self/fd/" + toFd), StandardOpenOption.WRITE)) {
-                return in.transferTo(fromOffset, length, out.position(toOffset));
-            } catch (IOException e) {
-                return -5;
-            }
-        }
-
-        @Override
-        public int syncFileRange(int fd, long offset, long length, int flags) {
-            calls.add(new Call(fd, offset, length, flags));
-            return syncResult;
-        }
-
-        @Override
-        public int raiseThreadNice(int increment) {
-            return -ENOSYS;
-        }
-
-        @Override
-        public AlignedBuffer allocate(int size, int alignment) {
-            return JavaOsCalls.INSTANCE.allocate(size, alignment);
-        }
-
-        @Override
-        public int errnoOf(String text) {
-            return 0;
-        }
-
-        @Override
-        public String errorText(int errno) {
-            return "errno " + errno;
-        }
     }
 }

@@ -183,7 +183,8 @@ final class MoverVsNative {
             long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             long bytes = 0;
-            try (DataMover mover = new DataMover(MOVER_BUFFER)) {
+            // The buffered rows compare the page-cache paths with the buffered loop: direct writes off.
+            try (DataMover mover = direct ? new DataMover(MOVER_BUFFER) : DataMover.throughPageCache(MOVER_BUFFER)) {
                 for (int i = 0; i < sources.size(); i++) {
                     for (long offset = 0; offset < lengths[i]; offset += PIECE) {
                         int piece = (int) Math.min(PIECE, lengths[i] - offset);

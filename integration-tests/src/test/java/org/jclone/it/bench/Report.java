@@ -273,12 +273,14 @@ final class Report {
                 + "the mover sees the flag on the descriptors and reads and writes each piece through its aligned "
                 + "buffer with O_DIRECT channels of its own; `native_copy --direct` opens the same files with O_DIRECT. "
                 + "O_DIRECT reads go to the device in either cache state. "
-                + "The rows through the page cache are information, compared with the buffered native loop. "
+                + "The rows through the page cache are information, compared with the buffered native loop; they "
+                + "run the mover with direct writes off (its paths before direct writes: sendfile and the staging "
+                + "buffer, all through the page cache). "
                 + "This is the JVM's data path; the one JNI call per piece is only in the clone's figures above. Outside "
                 + "mysqld the mover has no natives, so copy_file_range is not measured here: inside mysqld it comes "
-                + "first for files read through the page cache (the other Java rows are its fallbacks, sendfile and "
-                + "the staging buffer) and, for O_DIRECT sources, only on XFS and btrfs; elsewhere the O_DIRECT row "
-                + "is the path mysqld takes.",
+                + "first where source and target are on XFS or btrfs; elsewhere mysqld's clone reads each aligned "
+                + "piece into the staging buffer (from the page cache, or with O_DIRECT for an O_DIRECT donor) and "
+                + "writes it with O_DIRECT, so the O_DIRECT row is the path an O_DIRECT donor's clone takes.",
                 mover.files(), mover.bytes() / MIB));
         line();
         line("| cache | method | loop MiB/s, min / median | with fsync MiB/s, median | CPU s per GiB, median | "

@@ -136,6 +136,24 @@ public final class CloneOps {
         }
     }
 
+    /** Bytes of a file in the page cache now, via util-linux's fincore (mincore(2)). */
+    public static long residentBytes(Path file) {
+        try {
+            Process p = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("fincore failed: " + out);
+            }
+            return Long.parseLong(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Like {@link #treeAllocatedBytes} for a tree that may change or vanish meanwhile: 0 on trouble. */
     public static long treeAllocatedBytesOrZero(Path root) {
         try {
