@@ -100,7 +100,14 @@ class BenchmarkArithmeticTest {
         assertTrue(missed.measured().startsWith("0.80 (819 vs 1024 MiB/s)"), missed.measured());
         assertTrue(missed.measured().contains("sendfile 2.00 (4096 MiB/s), staging buffer 0.13 (256 MiB/s)"),
                 missed.measured());
-        assertTrue(missed.why().get(1).startsWith("Limit: not CPU"), missed.why().toString());
+        // 0.25 s per GiB longer (1.25 against 1.00), with less CPU: not CPU; each repetition listed.
+        assertTrue(missed.why().get(1).startsWith("Limit: not CPU: the Java direct path's extra CPU (0.00 s per GiB) "
+                + "is at most 0% of the 0.25 s per GiB it took longer."), missed.why().toString());
+        assertTrue(missed.why().get(1).endsWith("Java 256, 819, 1024 MiB/s, native 1024, 2048, 1024 MiB/s."),
+                missed.why().toString());
+        runs.put(MoverVsNative.Method.JAVA_DIRECT, List.of(copy(1.25, 0.7), copy(1.25, 0.7), copy(1.25, 0.7)));
+        assertTrue(Targets.moverVsNative(PageCache.State.COLD, runs, 1L << 30).why().get(1)
+                .startsWith("Limit: CPU in the Java direct path: 0.20 s more CPU per GiB"), "0.20 of 0.25 s is CPU");
 
         runs.put(MoverVsNative.Method.JAVA_DIRECT, List.of(copy(1.0, 1.0), copy(1.1, 1.0), copy(0.9, 1.0)));
         Targets.Outcome met = Targets.moverVsNative(PageCache.State.WARM, runs, 1L << 30);
