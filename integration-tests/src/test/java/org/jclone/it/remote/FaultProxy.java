@@ -182,6 +182,16 @@ public final class FaultProxy implements AutoCloseable {
                 resetQuietly(donor);
                 continue;
             }
+            try {
+                // A cut closes with RST, which drops what the kernel still holds to send: with Nagle
+                // a small last write could wait there for an ACK and never arrive.
+                client.setTcpNoDelay(true);
+                donor.setTcpNoDelay(true);
+            } catch (IOException e) {
+                resetQuietly(client);
+                resetQuietly(donor);
+                continue;
+            }
             Link link = new Link(client, donor);
             synchronized (this) {
                 links.add(link);
