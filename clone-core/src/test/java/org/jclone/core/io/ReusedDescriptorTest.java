@@ -3,10 +3,14 @@ package org.jclone.core.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.jclone.core.engine.CloneCallbacks;
 import org.junit.jupiter.api.Test;
@@ -41,10 +45,13 @@ class ReusedDescriptorTest {
                 }
                 Files.delete(source);
                 Files.write(source, after);
-                try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
+                List<Closeable> fillers = new ArrayList<>();
+                try (RandomAccessFile in = Descriptors.openAt(source, "r", reused, fillers);
                         RandomAccessFile out = new RandomAccessFile(second.toFile(), "rw")) {
                     assertEquals(reused, Descriptors.of(source), "the new file did not get the old descriptor");
                     mover.fileToFile(reused, 0, after.length, flags, Descriptors.of(second), 0, 0);
+                } finally {
+                    closeAll(fillers);
                 }
             }
             assertArrayEquals(before, Files.readAllBytes(first), "flags " + flags);
@@ -66,13 +73,22 @@ class ReusedDescriptorTest {
                 mover.fileToFile(from, 0, 4096, 0, reused, 0, 0);
             }
             Files.delete(target);
-            try (RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw")) {
+            List<Closeable> fillers = new ArrayList<>();
+            try (RandomAccessFile out = Descriptors.openAt(target, "rw", reused, fillers)) {
                 assertEquals(reused, Descriptors.of(target), "the new file did not get the old descriptor");
                 mover.fileToFile(from, 4096, 8192, 0, reused, 0, 0);
+            } finally {
+                closeAll(fillers);
             }
         }
         byte[] expected = Arrays.copyOfRange(Files.readAllBytes(source), 4096, 4096 + 8192);
         assertArrayEquals(expected, Files.readAllBytes(target));
+    }
+
+    private static void closeAll(List<Closeable> fillers) throws IOException {
+        for (Closeable filler : fillers) {
+            filler.close();
+        }
     }
 
     private static byte[] bytes(int length, int seed) {
