@@ -170,8 +170,9 @@ class DataPathTest {
         CloneOps.cloneLocal(own, target);
         own.stop();
         Path blobs = target.resolve("big/blobs.ibd");
+        long size = Files.size(blobs);
         long resident = CloneOps.residentBytes(blobs);
-        assertTrue(resident > Files.size(blobs) / 2, resident + " of " + Files.size(blobs) + " bytes in the page cache");
+        assertTrue(resident > size / 2, resident + " of " + size + " bytes in the page cache");
 
         MysqlServer clone = CloneOps.startClone(servers, "written-back", target);
         assertEquals(sums, CloneOps.innodbChecksums(clone));

@@ -150,11 +150,6 @@ class MoverPathsTest {
         }
 
         @Override
-        public long fileSystemType(int fd) {
-            return 0;
-        }
-
-        @Override
         public long copyFileRange(int fromFd, long fromOffset, int toFd, long toOffset, long length) {
             copyRangeCalls++;
             return copyRangeResult;

@@ -121,37 +121,13 @@ public final class CloneOps {
 
     /** Bytes the files of a tree really occupy on disk (st_blocks * 512), via du. */
     public static long treeAllocatedBytes(Path root) {
-        try {
-            Process p = new ProcessBuilder("du", "-s", "-B1", root.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("du failed: " + out);
-            }
-            return Long.parseLong(out.split("\\s+")[0]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Long.parseLong(Tmpfs.run(List.of("du", "-s", "-B1", root.toString())).trim().split("\\s+")[0]);
     }
 
     /** Bytes of a file in the page cache now, via util-linux's fincore (mincore(2)). */
     public static long residentBytes(Path file) {
-        try {
-            Process p = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("fincore failed: " + out);
-            }
-            return Long.parseLong(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Long.parseLong(Tmpfs.run(List.of("fincore", "--bytes", "--noheadings", "--output", "RES",
+                file.toString())).trim());
     }
 
     /** Like {@link #treeAllocatedBytes} for a tree that may change or vanish meanwhile: 0 on trouble. */
