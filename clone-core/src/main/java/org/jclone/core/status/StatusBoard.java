@@ -143,14 +143,18 @@ public final class StatusBoard {
         stages[current.ordinal()] = row.withNetwork(network, speed);
     }
 
-    /** A remote clone resumed after a network failure: counted in the current stage. */
-    public synchronized void resumed() {
+    /**
+     * A remote clone resumed after a network failure: counted in the current stage, whose label is
+     * returned for the log (null before the first stage).
+     */
+    public synchronized String resumed() {
         if (current == null) {
-            return;
+            return null;
         }
         stages[current.ordinal()] = stages[current.ordinal()].resumed();
         persist();
         publishProgress();
+        return current.label();
     }
 
     /** The number of tasks now copying. */

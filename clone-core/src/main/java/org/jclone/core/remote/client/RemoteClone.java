@@ -302,9 +302,11 @@ public final class RemoteClone {
         if (rc == 0) {
             if (restart) {
                 resumes++;
-                bestEffort("count the resume in clone_progress", board::resumed);
-                bestEffort("log the resume", () -> LOG.warn("Clone: resumed from {} ({} of at most {}) after {} s "
+                String[] stage = {null};
+                bestEffort("count the resume in clone_progress", () -> stage[0] = board.resumed());
+                bestEffort("log the resume", () -> LOG.warn("Clone: resumed from {} ({} of at most {}) in {} after {} s "
                         + "without the donor; {} bytes applied before", source.address(), resumes, MAX_ROUNDS - 1,
+                        stage[0] == null ? "no stage yet" : stage[0],
                         String.format("%.1f", (System.nanoTime() - failedAtNanos) / 1e9), stats.totalBytes()));
             }
             if (!config.autotuneConcurrency()) {
