@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/syscall.h>
@@ -88,6 +89,14 @@ void io_release(JNIEnv *env, jclass, jobject buffer) {
   free_instrumented(env->GetDirectBufferAddress(buffer));
 }
 
+jint io_advise_huge_pages(JNIEnv *env, jclass, jobject buffer) {
+  if (buffer == nullptr) return -EINVAL;
+  void *address = env->GetDirectBufferAddress(buffer);
+  jlong capacity = env->GetDirectBufferCapacity(buffer);
+  if (address == nullptr || capacity <= 0) return -EINVAL;
+  return madvise(address, static_cast<size_t>(capacity), MADV_HUGEPAGE) == 0 ? 0 : -errno;
+}
+
 jint io_errno_of(JNIEnv *env, jclass, jstring text) {
   if (text == nullptr) return 0;
   const char *wanted = env->GetStringUTFChars(text, nullptr);
@@ -123,6 +132,7 @@ const JNINativeMethod io_methods[] = {
     NATIVE("raiseThreadNice", "(I)I", io_raise_thread_nice),
     NATIVE("allocate", "(JI)Ljava/nio/ByteBuffer;", io_allocate),
     NATIVE("release", "(Ljava/nio/ByteBuffer;)V", io_release),
+    NATIVE("adviseHugePages", "(Ljava/nio/ByteBuffer;)I", io_advise_huge_pages),
     NATIVE("errnoOf", "(Ljava/lang/String;)I", io_errno_of),
     NATIVE("errorText", "(I)Ljava/lang/String;", io_error_text),
 };

@@ -29,6 +29,9 @@ final class IoNatives {
 
     static native void release(ByteBuffer memory);
 
+    /** madvise(MADV_HUGEPAGE) over the buffer's memory: 0 or -errno. */
+    static native int adviseHugePages(ByteBuffer memory);
+
     /** The errno whose strerror text this is, or 0. */
     static native int errnoOf(String text);
 

@@ -47,6 +47,11 @@ final class NativeOsCalls implements OsCalls {
     }
 
     @Override
+    public int adviseHugePages(ByteBuffer memory) {
+        return IoNatives.adviseHugePages(memory);
+    }
+
+    @Override
     public int errnoOf(String text) {
         return IoNatives.errnoOf(text);
     }

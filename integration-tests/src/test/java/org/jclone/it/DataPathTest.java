@@ -20,6 +20,7 @@ import org.jclone.it.harness.ServerFactory;
 import org.jclone.it.support.BackgroundClone;
 import org.jclone.it.support.CloneOps;
 import org.jclone.it.support.DataSets;
+import org.jclone.it.support.MysqldProc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,14 +107,28 @@ class DataPathTest {
         donor.execute("SET GLOBAL clone_buffer_size = " + bufferSize, "SET GLOBAL clone_max_concurrency = 1",
                 "SET GLOBAL clone_autotune_concurrency = OFF", "SET GLOBAL clone_max_data_bandwidth = 8");
         assertEquals(0, bytesInUse(), "memory/clone/data before the clone");
+        String pid = MysqldProc.pidOf(donor);
+        long hugeBefore = MysqldProc.anonHugePagesKib(pid);
         Path target = CloneOps.newTarget(donor, "counted");
         long during;
+        long hugeDuring;
         try (BackgroundClone clone = BackgroundClone.start(donor, target)) {
             clone.awaitCopied(16L * 1024 * 1024, Duration.ofMinutes(2));
             during = bytesInUse();
+            hugeDuring = MysqldProc.anonHugePagesKib(pid);
             assertNull(clone.await(Duration.ofMinutes(5)), "the clone must succeed");
         }
         assertEquals(bufferSize, during, "one task holds one clone_buffer_size buffer");
+        // The buffer asked for transparent huge pages (its direct writes then pin a few large pages
+        // per piece); the kernel honours that unless THP is off. The 1 MiB pieces are staged in the
+        // buffer's first 2 MiB: the one huge page touched.
+        String thp = MysqldProc.transparentHugePageMode();
+        CloneLocalTest.log("AnonHugePages of mysqld %d KiB before the clone, %d KiB during it (THP mode %s)",
+                hugeBefore, hugeDuring, thp);
+        if (!"never".equals(thp)) {
+            assertTrue(hugeDuring - hugeBefore >= 2048, "the clone buffer on huge pages: AnonHugePages "
+                    + hugeBefore + " KiB before, " + hugeDuring + " KiB during the clone");
+        }
         assertEquals(0, bytesInUse(), "memory/clone/data after the clone");
         assertEquals(CloneOps.longValue(donor, allocations("COUNT_ALLOC")),
                 CloneOps.longValue(donor, allocations("COUNT_FREE")), "every buffer given back");

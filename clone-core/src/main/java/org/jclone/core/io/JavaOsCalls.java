@@ -10,7 +10,7 @@ import java.util.Map;
  * The stand-in for the plugin's natives outside mysqld: identity and flags from
  * /proc, no copy_file_range (the mover falls back), no sync_file_range (the mover
  * leaves write-back to the kernel), heap-external memory from
- * the JVM's direct-buffer pool.
+ * the JVM's direct-buffer pool (no huge pages: no madvise).
  */
 final class JavaOsCalls implements OsCalls {
     static final JavaOsCalls INSTANCE = new JavaOsCalls();
@@ -66,9 +66,17 @@ final class JavaOsCalls implements OsCalls {
 
     @Override
     public AlignedBuffer allocate(int size, int alignment) {
-        ByteBuffer memory = ByteBuffer.allocateDirect(size + alignment).alignedSlice(alignment)
-                .limit(size).slice();
+        // Not alignedSlice: it also rounds the capacity down to a multiple of the alignment.
+        ByteBuffer raw = ByteBuffer.allocateDirect(size + alignment);
+        int skip = (alignment - raw.alignmentOffset(0, alignment)) % alignment;
+        ByteBuffer memory = raw.position(skip).limit(skip + size).slice();
         return new AlignedBuffer(memory, released -> { });
+    }
+
+    /** Java cannot madvise: the direct buffer stays on the pages malloc gave it. */
+    @Override
+    public int adviseHugePages(ByteBuffer memory) {
+        return -ENOSYS;
     }
 
     @Override

@@ -1,8 +1,11 @@
 package org.jclone.core.io;
 
+import java.nio.ByteBuffer;
+
 /**
  * The few operating-system calls the core needs that Java 17 does not offer: identity and status
- * flags of a descriptor, copy_file_range(2), sync_file_range(2), aligned native memory, the errno
+ * flags of a descriptor, copy_file_range(2), sync_file_range(2), aligned native memory on huge
+ * pages (madvise(2)), the errno
  * behind an OS error text, and the nice value of a clone's own worker threads. Inside mysqld
  * the plugin's natives implement them ({@link #install}); elsewhere (unit
  * tests, the benchmark's JVM) a pure-Java stand-in reads /proc.
@@ -54,6 +57,13 @@ public interface OsCalls {
 
     /** {@code size} bytes of memory aligned to {@code alignment}, owned by the result; null if none. */
     AlignedBuffer allocate(int size, int alignment);
+
+    /**
+     * madvise(MADV_HUGEPAGE) over {@code memory} (page-aligned, not yet touched): the kernel backs
+     * its whole 2 MiB-aligned stretches with transparent huge pages where THP is in its "madvise"
+     * or "always" mode. 0 or -errno; nothing else changes if it fails.
+     */
+    int adviseHugePages(ByteBuffer memory);
 
     /** The errno whose system text is {@code text}, or 0 if none is. */
     int errnoOf(String text);

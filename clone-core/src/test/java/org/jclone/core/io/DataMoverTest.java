@@ -10,6 +10,8 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.jclone.core.engine.CloneCallbacks;
@@ -71,6 +73,37 @@ class DataMoverTest {
                     () -> mover.fileToFile(fd(source), 0, 4096, 0, fd(target), 0, 0));
             assertEquals(1024, error.code());
             assertTrue(error.getMessage().contains("short.ibd"), error.getMessage());
+        }
+    }
+
+    @Test
+    void aStagingBufferOfAHugePageOrMoreStartsAtAHugePageBoundaryAndAsksForHugePages() throws Exception {
+        Path source = Files.write(dir.resolve("page"), random(64 * 1024));
+        for (int bufferSize : new int[] {4 << 20, 3 << 20, 2 << 20, (2 << 20) - 4096, 1 << 20}) {
+            List<String> calls = new ArrayList<>();
+            StandInOsCalls os = new StandInOsCalls() {
+                @Override
+                public AlignedBuffer allocate(int size, int alignment) {
+                    calls.add("allocate " + size + " at " + alignment);
+                    return super.allocate(size, alignment);
+                }
+
+                @Override
+                public int adviseHugePages(ByteBuffer memory) {
+                    calls.add("huge pages over " + memory.capacity()
+                            + (memory.alignmentOffset(0, DataMover.HUGE_PAGE) == 0 ? " aligned" : " unaligned"));
+                    return super.adviseHugePages(memory);
+                }
+            };
+            try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
+                    DataMover mover = new DataMover(bufferSize, os)) {
+                mover.fileToBuffer(fd(source), 0, 64 * 1024, 0);
+            }
+            List<String> expected = bufferSize >= DataMover.HUGE_PAGE
+                    ? List.of("allocate " + bufferSize + " at " + DataMover.HUGE_PAGE,
+                            "huge pages over " + bufferSize + " aligned")
+                    : List.of("allocate " + bufferSize + " at " + DataMover.ALIGNMENT);
+            assertEquals(expected, calls, "clone_buffer_size " + bufferSize);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.jclone.core.io;
 
+import java.nio.ByteBuffer;
+
 /**
  * The Java stand-in for the plugin's natives, for tests to extend: each call does what
  * {@link JavaOsCalls} does unless the test overrides it.
@@ -40,6 +42,11 @@ class StandInOsCalls implements OsCalls {
     @Override
     public AlignedBuffer allocate(int size, int alignment) {
         return java.allocate(size, alignment);
+    }
+
+    @Override
+    public int adviseHugePages(ByteBuffer memory) {
+        return java.adviseHugePages(memory);
     }
 
     @Override

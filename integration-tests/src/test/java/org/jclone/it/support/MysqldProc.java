@@ -8,7 +8,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.jclone.it.harness.MysqlServer;
 
-/** What /proc shows of a running mysqld: its process id, its threads, their names and nice values. */
+/**
+ * What /proc shows of a running mysqld: its process id, its threads, their names and nice values,
+ * its memory on huge pages.
+ */
 public final class MysqldProc {
     private MysqldProc() {
     }
@@ -34,6 +37,22 @@ public final class MysqldProc {
         } catch (IOException e) {
             return "(ended)";
         }
+    }
+
+    /** Anonymous memory of the process on transparent huge pages, in KiB (AnonHugePages of smaps_rollup). */
+    public static long anonHugePagesKib(String pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", pid, "smaps_rollup"))) {
+            if (line.startsWith("AnonHugePages:")) {
+                return Long.parseLong(line.substring("AnonHugePages:".length()).replace("kB", "").trim());
+            }
+        }
+        throw new IOException("no AnonHugePages in /proc/" + pid + "/smaps_rollup");
+    }
+
+    /** The kernel's transparent huge page mode: always, madvise or never. */
+    public static String transparentHugePageMode() throws IOException {
+        String modes = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+        return modes.substring(modes.indexOf('[') + 1, modes.indexOf(']'));
     }
 
     /** A thread's nice value: field 19 of /proc/[pid]/task/[tid]/stat, counted after the name's ')'. */
