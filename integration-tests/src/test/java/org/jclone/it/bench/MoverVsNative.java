@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jclone.core.engine.CloneCallbacks;
 import org.jclone.core.io.DataMover;
+import org.jclone.core.io.OsCalls;
 import org.jclone.it.harness.FileTrees;
 
 /**
@@ -28,7 +29,9 @@ import org.jclone.it.harness.FileTrees;
  * .ibd files (the donor is stopped), in the same cache state, with the piece size InnoDB hands a
  * clone (1 MiB blocks of 16 KiB pages) and the mover's default buffer (clone_buffer_size, 4 MiB).
  * This measures the JVM's data path; the one JNI call per piece exists only inside mysqld and
- * shows in the clone's own figures. The target (issue 12) compares the mover's direct path with a
+ * shows in the clone's own figures. The mover's staging memory comes from {@link MoverMemory}, as
+ * the plugin's natives give it in mysqld (on huge pages where the mover asks); the native loop
+ * keeps the plain posix_memalign buffer a C program would use. The target (issue 12) compares the mover's direct path with a
  * native loop over files opened O_DIRECT; the paths through the page cache are information.
  *
  * <p>Per cache state, one unmeasured copy (the buffered native loop) comes first: on a VM the first
@@ -45,7 +48,8 @@ final class MoverVsNative {
     enum Method {
         NATIVE_DIRECT("native read()/write() loop, O_DIRECT on both sides (C, 1 MiB buffer)", true, null),
         JAVA_DIRECT("Java DataMover, source and target opened O_DIRECT as InnoDB opens them with "
-                + "innodb_flush_method=O_DIRECT (its aligned staging buffer, O_DIRECT channels of its own)", true, NATIVE_DIRECT),
+                + "innodb_flush_method=O_DIRECT (its aligned staging buffer, on huge pages as in mysqld; O_DIRECT "
+                + "channels of its own)", true, NATIVE_DIRECT),
         NATIVE("native read()/write() loop through the page cache (C, 1 MiB buffer)", false, null),
         JAVA_ZERO_COPY("Java DataMover, zero-copy FileChannel.transferTo (files InnoDB reads through the OS cache, "
                 + "where copy_file_range is refused)", false, NATIVE),
@@ -104,6 +108,7 @@ final class MoverVsNative {
         Path work = settings.workDir().resolve("copies").resolve("mover");
         DiskSpace.require(settings.workDir(), (long) (bytes * 1.1) + (1L << 30), "the mover's copy of the data set");
         Path nativeCopy = compileNativeLoop(settings.workDir());
+        OsCalls moverCalls = MoverMemory.load(settings.workDir(), OsCalls.current());
         List<PageCache.State> states = new ArrayList<>(List.of(cache.state()));
         if (cache.state() == PageCache.State.COLD) {
             states.add(PageCache.State.WARM); // the CPU cost of the data path shows best without disk reads
@@ -115,13 +120,14 @@ final class MoverVsNative {
                 byMethod.put(m, new ArrayList<>());
             }
             results.put(state, byMethod);
-            Measurement warmUp = copyOnce(Method.NATIVE, state, dataSet, sources, work, nativeCopy, settings);
+            Measurement warmUp = copyOnce(Method.NATIVE, state, dataSet, sources, work, nativeCopy, moverCalls,
+                    settings);
             BenchLog.info("mover %s cache, warm-up (not measured), %-15s %7.1f MiB/s (loop %.2f s)",
                     state, Method.NATIVE, warmUp.mibPerSecond(), warmUp.loopSeconds());
             for (int rep = 0; rep < settings.repetitions(); rep++) {
                 for (int i = 0; i < Method.values().length; i++) {
                     Method method = Method.values()[(i + rep) % Method.values().length]; // rotate the order
-                    Measurement m = copyOnce(method, state, dataSet, sources, work, nativeCopy, settings);
+                    Measurement m = copyOnce(method, state, dataSet, sources, work, nativeCopy, moverCalls, settings);
                     byMethod.get(method).add(m);
                     BenchLog.info("mover %s cache, rep %d, %-15s %7.1f MiB/s (loop %.2f s, fsync %.2f s, cpu %.2f s)",
                             state, rep + 1, method, m.mibPerSecond(), m.loopSeconds(), m.fsyncSeconds(), m.cpuSeconds());
@@ -134,7 +140,8 @@ final class MoverVsNative {
 
     /** One copy of every source into a fresh {@code work} directory, in the given cache state, checked. */
     private static Measurement copyOnce(Method method, PageCache.State state, DataSet dataSet, List<Path> sources,
-                                        Path work, Path nativeCopy, BenchmarkSettings settings) {
+                                        Path work, Path nativeCopy, OsCalls moverCalls,
+                                        BenchmarkSettings settings) {
         FileTrees.deleteTree(work);
         createDirectories(work);
         List<Path> targets = sources.stream().map(s -> work.resolve(s.getFileName())).toList();
@@ -144,9 +151,10 @@ final class MoverVsNative {
             // InnoDB's file callback: OS_CACHE (and ZERO_COPY) for files it reads through the page
             // cache, neither for O_DIRECT files; DIRECT_IO stays clear, the mover reads the
             // descriptor's status flags itself.
-            case JAVA_ZERO_COPY -> javaMover(sources, targets, false, CloneCallbacks.OS_CACHE | CloneCallbacks.ZERO_COPY);
-            case JAVA_STAGED -> javaMover(sources, targets, false, 0);
-            case JAVA_DIRECT -> javaMover(sources, targets, true, 0);
+            case JAVA_ZERO_COPY -> javaMover(moverCalls, sources, targets, false,
+                    CloneCallbacks.OS_CACHE | CloneCallbacks.ZERO_COPY);
+            case JAVA_STAGED -> javaMover(moverCalls, sources, targets, false, 0);
+            case JAVA_DIRECT -> javaMover(moverCalls, sources, targets, true, 0);
         };
         checkCopies(sources, targets);
         return m;
@@ -156,8 +164,10 @@ final class MoverVsNative {
      * The mover over descriptors opened as InnoDB opens them: sources read-only, targets created
      * read-write, both with O_DIRECT if {@code direct}; {@code flags} as the server's callback passes them.
      */
-    private static Measurement javaMover(List<Path> sources, List<Path> targets, boolean direct, int flags) {
+    private static Measurement javaMover(OsCalls calls, List<Path> sources, List<Path> targets, boolean direct,
+                                         int flags) {
         List<FileChannel> open = new ArrayList<>();
+        OsCalls before = OsCalls.current();
         try {
             int[] in = new int[sources.size()];
             int[] out = new int[sources.size()];
@@ -179,6 +189,7 @@ final class MoverVsNative {
                 in[i] = fds.get(sources.get(i).toRealPath());
                 out[i] = fds.get(targets.get(i).toRealPath());
             }
+            OsCalls.install(calls);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
@@ -203,6 +214,7 @@ final class MoverVsNative {
         } catch (Exception e) {
             throw new IllegalStateException("the Java mover failed", e);
         } finally {
+            OsCalls.install(before);
             for (FileChannel f : open) {
                 try {
                     f.close();
