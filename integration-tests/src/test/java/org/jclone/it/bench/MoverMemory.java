@@ -1,10 +1,6 @@
 package org.jclone.it.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jclone.core.io.AlignedBuffer;
 import org.jclone.core.io.OsCalls;
@@ -26,17 +22,8 @@ final class MoverMemory implements OsCalls {
 
     /** Compiles and loads the library into the work directory; the calls to install around the mover. */
     static OsCalls load(Path workDir, OsCalls standIn) {
-        Path source = workDir.resolve("mover_memory.c");
+        Path source = MoverVsNative.sourceInWorkDir(workDir, "mover_memory.c");
         Path library = workDir.resolve("libmover_memory.so");
-        try (InputStream in = MoverMemory.class.getResourceAsStream("/bench/mover_memory.c")) {
-            if (in == null) {
-                throw new IllegalStateException("bench/mover_memory.c is not on the class path");
-            }
-            Files.createDirectories(workDir);
-            Files.write(source, in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         Path jdk = Path.of(System.getProperty("java.home"));
         Commands.run(120, "gcc", "-O2", "-Wall", "-shared", "-fPIC", "-I" + jdk.resolve("include"),
                 "-I" + jdk.resolve("include").resolve("linux"), "-o", library.toString(), source.toString());

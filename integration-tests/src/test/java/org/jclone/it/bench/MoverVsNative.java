@@ -246,19 +246,25 @@ final class MoverVsNative {
 
     /** Compiles the C loop from the test resources into the work directory. */
     static Path compileNativeLoop(Path workDir) {
-        Path source = workDir.resolve("native_copy.c");
+        Path source = sourceInWorkDir(workDir, "native_copy.c");
         Path binary = workDir.resolve("native_copy");
-        try (InputStream in = MoverVsNative.class.getResourceAsStream("/bench/native_copy.c")) {
+        Commands.run(120, "gcc", "-O2", "-Wall", "-o", binary.toString(), source.toString());
+        return binary;
+    }
+
+    /** Writes the C file {@code name} from the test resources' bench/ into the work directory. */
+    static Path sourceInWorkDir(Path workDir, String name) {
+        Path source = workDir.resolve(name);
+        try (InputStream in = MoverVsNative.class.getResourceAsStream("/bench/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("bench/native_copy.c is not on the class path");
+                throw new IllegalStateException("bench/" + name + " is not on the class path");
             }
             Files.createDirectories(workDir);
             Files.write(source, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Commands.run(120, "gcc", "-O2", "-Wall", "-o", binary.toString(), source.toString());
-        return binary;
+        return source;
     }
 
     /** Every file this process has open, by real path, with its descriptor number (as DataMover sees them). */
