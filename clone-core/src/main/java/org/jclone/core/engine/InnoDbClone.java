@@ -17,6 +17,7 @@ public interface InnoDbClone {
 
     int copy(long hton, long thd, Locator locator, int task, CloneCallbacks callbacks, int bufferSize);
 
+    /** With {@code inError} set and no callback, InnoDB only saves the error where every apply task sees it. */
     int apply(long hton, long thd, Locator locator, int task, int inError, long callback);
 
     int ack(long hton, long thd, Locator locator, int task, int inError, long callback);

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jclone.core.engine.CloneCallbacks;
 import org.jclone.core.engine.InnoDbClone;
@@ -45,6 +47,7 @@ final class FakeInnoDb implements InnoDbClone {
     private final List<TargetDirectory> targets = new ArrayList<>();
     private final Map<Long, CloneCallbacks> copying = new ConcurrentHashMap<>();
     private final AtomicInteger nextTask = new AtomicInteger();
+    private final CountDownLatch applyErrorSaved = new CountDownLatch(1);
 
     volatile int pieces = 3;
     volatile Step begin = (thd, mode) -> 0;
@@ -111,6 +114,12 @@ final class FakeInnoDb implements InnoDbClone {
 
     @Override
     public int apply(long hton, long thd, Locator locator, int task, int inError, long callback) {
+        if (inError != 0 || callback == 0) {
+            // InnoDB only saves the error on the apply side, where every task's waits see it.
+            record(thd, "apply error " + inError, 0);
+            applyErrorSaved.countDown();
+            return 0;
+        }
         CloneCallbacks callbacks = copying.get(callback);
         ByteBuffer applied = callbacks.onApplyBuffer(callback);
         return applied == null ? 1815 : 0;
@@ -131,6 +140,16 @@ final class FakeInnoDb implements InnoDbClone {
     public int applyEnd(long hton, long thd, Locator locator, int task, int inError) {
         closed(thd, "applyBegin", "applyEnd", inError);
         return applyEnd.run(thd, inError);
+    }
+
+    /** Waits, as a task inside InnoDB does, until some task saved an error on the apply side. */
+    boolean awaitApplyError(long seconds) {
+        try {
+            return applyErrorSaved.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The default copy: a few server buffers, each applied at once; the callback handle is the session. */

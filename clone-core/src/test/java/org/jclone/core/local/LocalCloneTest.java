@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import org.jclone.core.config.ConfigSource;
 import org.jclone.core.engine.CloneServices;
@@ -100,7 +101,11 @@ class LocalCloneTest {
     }
 
     private static List<String> masterAll(int code) {
-        return List.of("begin", "applyBegin", "copy", "applyEnd " + code, "end " + code);
+        if (code == 0) {
+            return List.of("begin", "applyBegin", "copy", "applyEnd 0", "end 0");
+        }
+        // A failed master tells the apply side before it waits for the workers.
+        return List.of("begin", "applyBegin", "copy", "apply error " + code, "applyEnd " + code, "end " + code);
     }
 
     private static List<String> workerAll(int code) {
@@ -356,6 +361,39 @@ class LocalCloneTest {
 
         assertEquals(masterAll(ER_QUERY_INTERRUPTED), innodb.calls(FakeSessions.CLIENT));
         assertEquals(List.of("1317: Query execution was interrupted"), sessions.raised());
+        assertNextCloneAdmitted();
+    }
+
+    @Test
+    void aWorkerThatInnoDbHoldsInApplyBeginIsReleasedWhenTheMasterIsKilled() throws Exception {
+        // InnoDB holds a worker's apply begin until the recipient has FILE COPY's metadata, or until an
+        // error is saved on the apply side. A master killed before it sends the metadata never sends it.
+        variables.put("clone_max_concurrency", 2L);
+        CountDownLatch workerHeld = new CountDownLatch(1);
+        innodb.applyBegin = (thd, mode) -> {
+            if (mode != InnoDbClone.MODE_ADD_TASK) {
+                return 0;
+            }
+            workerHeld.countDown();
+            return innodb.awaitApplyError(20) ? ER_QUERY_INTERRUPTED : ER_INTERNAL_ERROR;
+        };
+        innodb.copy = (thd, callbacks) -> {
+            if (thd == FakeSessions.CLIENT) {
+                try {
+                    workerHeld.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                sessions.clientKilled = true;
+            }
+            return innodb.offerPieces(thd, callbacks);
+        };
+
+        assertEquals(ER_QUERY_INTERRUPTED, runClone());
+
+        assertEquals(masterAll(ER_QUERY_INTERRUPTED), innodb.calls(FakeSessions.CLIENT));
+        assertEquals(List.of("begin task", "applyBegin task failed 1317", "end 1317"), innodb.calls(1L),
+                "the worker was let go by the saved error, not by a timeout (1815)");
         assertNextCloneAdmitted();
     }
 
