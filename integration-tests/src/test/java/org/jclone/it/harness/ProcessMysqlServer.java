@@ -323,7 +323,8 @@ public final class ProcessMysqlServer extends BaseMysqlServer {
         p.destroy(); // SIGTERM: mysqld shuts down cleanly (exit 0, never taken for a restart request)
         try {
             if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                System.err.println("[jclone-it] " + name() + " ignored SIGTERM for " + STOP_TIMEOUT + ", killing it");
+                System.err.println("[jclone-it] " + name() + " ignored SIGTERM for " + STOP_TIMEOUT + ", killing it; "
+                        + HungProcessReport.of(p.pid()));
                 p.destroyForcibly().waitFor();
             }
             awaitExitHandled(r);

@@ -140,7 +140,17 @@ public final class BackgroundClone implements AutoCloseable {
     @Override
     public void close() {
         try {
-            connection.close();
+            if (outcome.isDone()) {
+                connection.close();
+            } else {
+                // close() would wait for the running statement's lock, forever on a hung server;
+                // abort() drops the socket without it, on a thread of its own.
+                connection.abort(task -> {
+                    Thread aborter = new Thread(task, "abort-" + target.getFileName());
+                    aborter.setDaemon(true);
+                    aborter.start();
+                });
+            }
         } catch (SQLException ignored) {
             // the connection may be gone already (KILL CONNECTION, shutdown)
         }
