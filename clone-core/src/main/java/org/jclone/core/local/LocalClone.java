@@ -340,9 +340,17 @@ public final class LocalClone {
      */
     private void refused(int index, long workerThd, int rc, String step) {
         int running = workers.refused();
-        bestEffort("log a refused task", () -> LOG.info("Clone task {} not added: its {} failed with error {} ({}); "
-                + "going on with {} task(s)", index, step, rc,
-                workerThd == 0 ? "no server session" : server.pendingErrorMessage(workerThd), running));
+        boolean cloneFailed = failure.failed();
+        bestEffort("log a refused task", () -> {
+            String why = workerThd == 0 ? "no server session" : server.pendingErrorMessage(workerThd);
+            if (cloneFailed) {
+                // InnoDB let a waiting task go with the clone's own error: nothing goes on.
+                LOG.info("Clone task {} stopped in its {}: the clone failed with error {} ({})", index, step, rc, why);
+            } else {
+                LOG.info("Clone task {} not added: its {} failed with error {} ({}); going on with {} task(s)",
+                        index, step, rc, why, running);
+            }
+        });
         bestEffort("show the task count", () -> board.threads(running));
     }
 
