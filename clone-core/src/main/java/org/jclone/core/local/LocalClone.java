@@ -170,13 +170,16 @@ public final class LocalClone {
         // The master's task exists before any worker, so workers never wait on a master that cannot copy.
         try (CopyTask master = tasks.create(this, thd, recipient.taskId, true, config.bufferSize())) {
             begun.begun("wait for the workers", error -> {
-                if (error != 0) {
-                    // A worker in apply begin waits for the recipient's FILE COPY metadata, which a failed
-                    // master never sends; InnoDB lets it go only once the apply side holds an error, and
-                    // apply end (which would save it) comes after this join. Tell it first.
-                    innodb.apply(hton, thd, recipient, recipient.taskId, error, 0);
+                try {
+                    if (error != 0) {
+                        // A worker in apply begin waits for the recipient's FILE COPY metadata, which a failed
+                        // master never sends; InnoDB lets it go only once the apply side holds an error, and
+                        // apply end (which would save it) comes after this join. Tell it first.
+                        innodb.apply(hton, thd, recipient, recipient.taskId, error, 0);
+                    }
+                } finally {
+                    workers.closeAndJoin();
                 }
-                workers.closeAndJoin();
                 return 0;
             });
             if (!config.autotuneConcurrency()) {

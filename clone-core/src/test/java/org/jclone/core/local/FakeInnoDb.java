@@ -50,6 +50,7 @@ final class FakeInnoDb implements InnoDbClone {
     private final CountDownLatch applyErrorSaved = new CountDownLatch(1);
 
     volatile int pieces = 3;
+    volatile boolean applyErrorThrows;
     volatile Step begin = (thd, mode) -> 0;
     volatile Step applyBegin = (thd, mode) -> 0;
     volatile Step applyEnd = (thd, mode) -> 0;
@@ -117,6 +118,9 @@ final class FakeInnoDb implements InnoDbClone {
         if (inError != 0 || callback == 0) {
             // InnoDB only saves the error on the apply side, where every task's waits see it.
             record(thd, "apply error " + inError, 0);
+            if (applyErrorThrows) {
+                throw new IllegalStateException("apply error broke");
+            }
             applyErrorSaved.countDown();
             return 0;
         }

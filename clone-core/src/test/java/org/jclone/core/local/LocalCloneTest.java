@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jclone.core.config.ConfigSource;
 import org.jclone.core.engine.CloneServices;
 import org.jclone.core.engine.InnoDbClone;
@@ -394,6 +395,45 @@ class LocalCloneTest {
         assertEquals(masterAll(ER_QUERY_INTERRUPTED), innodb.calls(FakeSessions.CLIENT));
         assertEquals(List.of("begin task", "applyBegin task failed 1317", "end 1317"), innodb.calls(1L),
                 "the worker was let go by the saved error, not by a timeout (1815)");
+        assertNextCloneAdmitted();
+    }
+
+    @Test
+    void whenTellingTheApplySideThrowsTheWorkersAreStillJoinedBeforeTheEnds() throws Exception {
+        variables.put("clone_max_concurrency", 2L);
+        innodb.applyErrorThrows = true;
+        CountDownLatch workerCopying = new CountDownLatch(1);
+        CountDownLatch masterFailed = new CountDownLatch(1);
+        AtomicBoolean workerStillCopying = new AtomicBoolean(true);
+        AtomicBoolean endedBeforeTheJoin = new AtomicBoolean();
+        innodb.copy = (thd, callbacks) -> {
+            try {
+                if (thd == FakeSessions.CLIENT) {
+                    workerCopying.await();
+                    sessions.raiseOn(thd, ER_CLONE_DDL_IN_PROGRESS, "Concurrent DDL is performed during clone operation.");
+                    masterFailed.countDown();
+                    return ER_CLONE_DDL_IN_PROGRESS;
+                }
+                workerCopying.countDown();
+                masterFailed.await();
+                Thread.sleep(300); // still copying while the master ends, unless it joins first
+                workerStillCopying.set(false);
+                return innodb.offerPieces(thd, callbacks);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        innodb.applyEnd = (thd, error) -> {
+            if (thd == FakeSessions.CLIENT && workerStillCopying.get()) {
+                endedBeforeTheJoin.set(true);
+            }
+            return 0;
+        };
+
+        assertEquals(ER_CLONE_DDL_IN_PROGRESS, runClone());
+
+        assertFalse(endedBeforeTheJoin.get(), "the master's apply end ran while a worker still copied");
+        assertEquals(masterAll(ER_CLONE_DDL_IN_PROGRESS), innodb.calls(FakeSessions.CLIENT));
         assertNextCloneAdmitted();
     }
 
