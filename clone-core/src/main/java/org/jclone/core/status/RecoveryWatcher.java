@@ -36,6 +36,11 @@ final class RecoveryWatcher {
         onDone.run();
     }
 
+    /** Stops the watch without waiting for it: its thread ends at its next poll or lock. */
+    void cancel() {
+        thread.interrupt();
+    }
+
     void stop() {
         thread.interrupt();
         try {

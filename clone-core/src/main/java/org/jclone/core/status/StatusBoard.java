@@ -41,6 +41,7 @@ public final class StatusBoard {
     private StatusFiles cloneFiles;
     private boolean writeFailureLogged;
     private RecoveryWatcher recoveryWatcher;
+    private boolean recoveryPending; // a cloned directory's first start is not yet folded in
 
     // The current stage's data speed over the last second, and when the tables were last refreshed.
     private long speedSampleNanos;
@@ -76,6 +77,7 @@ public final class StatusBoard {
 
     /** A clone from {@code source} (a remote clone's "host:port") begins. */
     public synchronized void begin(long pid, String source, String destination, Path destinationDir, int threads) {
+        supersedeRecovery();
         int id = CLONE_ID;
         long now = microClock.getAsLong();
         status = new CloneStatus(id, pid, CloneState.IN_PROGRESS, now, 0, source,
@@ -289,6 +291,7 @@ public final class StatusBoard {
             Optional<StatusFiles.Recovery> recovery = ownFiles.readRecovery();
             if (recovery.isPresent()) {
                 applyRecovery(recovery.get());
+                recoveryPending = true;
                 if (ownFiles.serverRecoveryDone()) {
                     finishRecovery();
                 } else {
@@ -306,6 +309,10 @@ public final class StatusBoard {
      * file in, save the view files and consume it, as MySQL's plugin does.
      */
     synchronized void finishRecovery() {
+        if (!recoveryPending) {
+            return; // folded in already, or superseded by a clone that began since
+        }
+        recoveryPending = false;
         try {
             Optional<StatusFiles.Recovery> recovery = ownFiles.readRecovery();
             if (recovery.isEmpty()) {
@@ -320,6 +327,29 @@ public final class StatusBoard {
             LOG.warn("Clone recovery status in {} cannot be read: {}", ownFiles.folder(), e.toString());
         }
         publishAll();
+    }
+
+    /**
+     * A clone begins before the watcher folded in the cloned directory's first start (it polls):
+     * the new clone's status replaces that one, and a fold arriving later must not overwrite the
+     * new clone's stages. The recovery file goes too, or the next start would fold it in again.
+     */
+    private void supersedeRecovery() {
+        if (!recoveryPending) {
+            return;
+        }
+        recoveryPending = false;
+        if (recoveryWatcher != null) {
+            recoveryWatcher.cancel(); // no join: its thread may be waiting for this board's lock
+            recoveryWatcher = null;
+        }
+        try {
+            ownFiles.deleteRecovery();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Clone recovery status in {} cannot be removed: {}", ownFiles.folder(), e.toString());
+        }
+        LOG.info("Clone status: a clone begins before the first start of this cloned directory was folded in; "
+                + "the new clone's status replaces it");
     }
 
     /** Stops watching for the end of a cloned directory's first start. */

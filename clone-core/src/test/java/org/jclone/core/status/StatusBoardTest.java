@@ -189,6 +189,35 @@ class StatusBoardTest {
     }
 
     @Test
+    void aCloneThatBeginsBeforeTheFirstStartIsFoldedInIsNotOverwrittenByIt() throws Exception {
+        StatusBoard donor = board();
+        donor.begin(42, "/srv/clone/", null, 1);
+        for (int i = 0; i < 4; i++) {
+            tick(10);
+            donor.nextStage(0, 1);
+        }
+        donor.end(0, null);
+        Path folder = dataDir.resolve("#clone");
+        Files.writeString(folder.resolve("#replace_files"), "");
+        Files.writeString(folder.resolve("#status_recovery"), "1700000000100000\n1700000000200000\n"
+                + "./binlog.000003\n157\n");
+        StatusBoard restarted = board(); // the server's first start is not done: the watcher polls
+
+        restarted.begin(7, "/srv/next/", null, 1);
+        restarted.end(3989, "Schema 'schema_read_only' is in read only mode.");
+        restarted.finishRecovery(); // the watcher's fold, arriving after the new clone began
+        restarted.close();
+
+        assertEquals(3989, restarted.status().errorNo());
+        assertEquals(CloneState.FAILED, restarted.progress().stage(CloneStage.DROP_DATA).state());
+        for (CloneStage later : new CloneStage[] {CloneStage.FILE_SYNC, CloneStage.RESTART, CloneStage.RECOVERY}) {
+            assertEquals(CloneState.NOT_STARTED, restarted.progress().stage(later).state(), later.name());
+        }
+        assertFalse(Files.exists(folder.resolve("#status_recovery")), "superseded, so the next start cannot fold it in");
+        assertEquals(3989, board().status().errorNo(), "the next start reads the new clone's status");
+    }
+
+    @Test
     void aFailedCloneKeepsItsErrorAndTheStageItFailedIn() {
         StatusBoard board = board();
         board.begin(1, "/srv/clone/", null, 1);
